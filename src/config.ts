@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Thrown when the environment is unusable; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const wsUrl = z
+  .url({ protocol: /^wss?$/, error: 'expected a ws(s) URL' })
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const int = (def: number, min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'expected a whole number' })
+      .int({ error: 'expected a whole number' })
+      .min(min, { error: `expected a whole number from ${min} to ${max}` })
+      .max(max, { error: `expected a whole number from ${min} to ${max}` })
+      .default(def),
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
+  PORT: int(8080, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' })
+    .default('info'),
+
+  OPENAI_API_KEY: z.string({ error: 'required: the OpenAI API key (sk-…)' }).trim().min(1, { error: 'required: the OpenAI API key (sk-…)' }),
+  OPENAI_REALTIME_URL: wsUrl.default('wss://api.openai.com/v1/realtime'),
+  OPENAI_REALTIME_MODEL: z.string().trim().min(1).default('gpt-realtime'),
+  OPENAI_VOICE: optionalString,
+
+  APP_URL: z.string({ error: 'required: base URL of the main app, e.g. https://app.example.com' }).pipe(httpUrl),
+  INTERNAL_API_KEY: optionalString,
+
+  PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_API_BASE_URL: httpUrl.default('https://api.twilio.com'),
+  STREAM_TOKEN_SECRET: optionalString,
+
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+
+  SILENCE_REPROMPT_SECONDS: int(8, 1, 120),
+  SILENCE_MAX_REPROMPTS: int(2, 0, 10),
+  MAX_CALL_SECONDS: int(600, 60, 3600),
+  WRAP_UP_WARNING_SECONDS: int(60, 5, 600),
+
+  MAX_CONCURRENT_CALLS: int(100, 1, 100_000),
+  DRAIN_TIMEOUT_SECONDS: int(600, 0, 3600),
+  METRICS_TOKEN: optionalString,
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+/** Parses an environment map into a Config, or throws a one-line ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${name}: ${issue.message}`);
+  }
+  const config = result.data;
+  if (config.NODE_ENV === 'production' && !config.TWILIO_AUTH_TOKEN) {
+    throw new ConfigError('Invalid configuration: TWILIO_AUTH_TOKEN: required when NODE_ENV=production (Twilio signature validation)');
+  }
+  return config;
+}
+
+/** A complete config for tests and the demo, with overrides. */
+export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    OPENAI_API_KEY: 'sk-test',
+    APP_URL: 'http://127.0.0.1:1',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
