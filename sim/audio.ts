@@ -72,10 +72,4 @@ export function toFrames(audio: Buffer): Buffer[] {
   return frames;
 }
 
-/** Decoded byte length of a base64 string without decoding it. */
-export function base64ByteLength(b64: string): number {
-  const len = b64.length;
-  if (len === 0) return 0;
-  const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
-  return (len * 3) / 4 - padding;
-}
+export { base64ByteLength } from '../src/audio.js';

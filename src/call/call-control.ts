@@ -1,0 +1,19 @@
+import type { Logger } from '../logger.js';
+import type { TwilioRestClient } from '../twilio/rest-client.js';
+import { sayAndHangupTwiml } from '../twilio/twiml.js';
+import type { CallControl } from './call-session.js';
+
+/** Ends calls through Twilio's REST API: a plain hang-up, or an apology spoken by Twilio and then a hang-up. */
+export class RestCallControl implements CallControl {
+  constructor(
+    private readonly rest: TwilioRestClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async endCall(callSid: string, opts: { apology?: string | undefined }): Promise<void> {
+    const result = opts.apology
+      ? await this.rest.updateTwiml(callSid, sayAndHangupTwiml(opts.apology).replace(/^<\?xml[^>]*\?>/, ''))
+      : await this.rest.hangUp(callSid);
+    this.logger.info({ callSid, result, apology: Boolean(opts.apology) }, 'call ended over REST');
+  }
+}

@@ -1,0 +1,91 @@
+import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
+import type { OrgConfigResult } from '../app/app-client.js';
+import type { OrgConfig } from '../app/org-config.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { openModelLink, type ModelLink } from '../realtime/model-link.js';
+import { buildSessionUpdate } from '../realtime/session-config.js';
+import type { CallContext, CallProfile, CallSetup } from './call-session.js';
+import type { ToolRunner } from './tool-calls.js';
+
+/** What a call needs from its org, beyond the org config itself (ordering tools, instructions). */
+export interface OrgBehaviour {
+  instructions(org: OrgConfig): string;
+  greetingInstructions(org: OrgConfig): string;
+  toolDefinitions(org: OrgConfig): ToolRunner['definitions'];
+  /** A fresh tool runner (and cart) for one call. */
+  toolsForCall?(org: OrgConfig, context: CallContext): ToolRunner;
+}
+
+export interface OrgSource {
+  get(orgId: string): Promise<OrgConfigResult>;
+  prefetch(orgId: string): void;
+}
+
+export class CallSetupError extends Error {
+  override name = 'CallSetupError';
+  constructor(
+    message: string,
+    readonly code: 'org-not-found' | 'org-unavailable',
+  ) {
+    super(message);
+  }
+}
+
+export interface CallSetupDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  orgs: OrgSource;
+  behaviour: OrgBehaviour;
+  /** Replaceable for tests; defaults to a real socket to OPENAI_REALTIME_URL. */
+  openLink?: (sessionUpdate: SessionUpdateEvent, logger: Logger) => Promise<ModelLink>;
+}
+
+/** Turns an org into a configured model session and the call's profile (greeting, tools). */
+export class CallSetupFactory {
+  constructor(private readonly deps: CallSetupDeps) {}
+
+  async org(orgId: string): Promise<OrgConfig> {
+    const result = await this.deps.orgs.get(orgId);
+    if (result.kind === 'ok') return result.config;
+    if (result.kind === 'not-found') throw new CallSetupError(`unknown org ${orgId}`, 'org-not-found');
+    throw new CallSetupError(`org config unavailable: ${result.reason}`, 'org-unavailable');
+  }
+
+  sessionUpdateFor(org: OrgConfig): SessionUpdateEvent {
+    const { behaviour, config } = this.deps;
+    return buildSessionUpdate({
+      instructions: behaviour.instructions(org),
+      voice: config.OPENAI_VOICE ?? org.voice,
+      tools: behaviour.toolDefinitions(org),
+      language: org.language.split('-')[0]!.toLowerCase(),
+    });
+  }
+
+  /** Opens a configured model session for an org (used for pre-warming and cold starts). */
+  openFor(org: OrgConfig, logger: Logger): Promise<ModelLink> {
+    const update = this.sessionUpdateFor(org);
+    if (this.deps.openLink) return this.deps.openLink(update, logger);
+    const { config, clock } = this.deps;
+    return openModelLink({ url: config.OPENAI_REALTIME_URL, model: config.OPENAI_REALTIME_MODEL, apiKey: config.OPENAI_API_KEY, sessionUpdate: update, clock, logger });
+  }
+
+  /** Everything a call needs once its stream started: a warm link when one waits, else a cold one. */
+  async setupFor(context: CallContext, logger: Logger, warm?: Promise<ModelLink>): Promise<CallSetup> {
+    const org = await this.org(context.orgId);
+    let link: ModelLink | undefined;
+    if (warm) {
+      link = await warm.catch(() => undefined);
+      if (link && !link.isOpen) link = undefined;
+      logger.info({ prewarmed: link !== undefined }, link ? 'using the pre-warmed model session' : 'pre-warmed model session unusable; connecting now');
+    }
+    link ??= await this.openFor(org, logger);
+    const profile: CallProfile = {
+      greetingInstructions: this.deps.behaviour.greetingInstructions(org),
+      tools: this.deps.behaviour.toolsForCall?.(org, context),
+    };
+    return { link, profile };
+  }
+}

@@ -1,0 +1,21 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { CallRegistry } from '../call/call-registry.js';
+import type { CallControl } from '../call/call-session.js';
+import type { CallSetupFactory, OrgSource } from '../call/call-setup.js';
+import type { PrewarmPool } from '../realtime/prewarm-pool.js';
+
+/** Everything the HTTP and WebSocket routes use, built once by `buildServer`. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  startedAt: number;
+  version: string;
+  calls: CallRegistry;
+  prewarm: PrewarmPool;
+  orgs: OrgSource;
+  setup: CallSetupFactory;
+  control: CallControl | undefined;
+}

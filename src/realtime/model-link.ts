@@ -1,0 +1,160 @@
+import WebSocket from 'ws';
+import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { parseModelEvent } from './events.js';
+
+/** Error codes after which reconnecting is pointless (protocols §B7, field note 20). */
+export const FATAL_MODEL_ERRORS = new Set([
+  'invalid_api_key',
+  'insufficient_quota',
+  'account_deactivated',
+  'billing_hard_limit_reached',
+  'beta_api_shape_disabled',
+  'model_not_found',
+]);
+
+export class ModelConnectError extends Error {
+  override name = 'ModelConnectError';
+  constructor(
+    message: string,
+    /** e.g. `http_401`, `timeout`, `closed_1006`, or the model's error code */
+    readonly code: string,
+    readonly fatal: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface ModelLinkHandler {
+  onMessage(text: string): void;
+  onClose(code: number, reason: string): void;
+}
+
+export interface ModelLinkOptions {
+  url: string;
+  model: string;
+  apiKey: string;
+  sessionUpdate: SessionUpdateEvent;
+  clock: Clock;
+  logger: Logger;
+  /** Handshake + session.updated must complete within this. */
+  timeoutMs?: number;
+}
+
+/** One configured OpenAI Realtime socket. Ready (session.updated seen, μ-law both ways) once `openModelLink` resolves. */
+export class ModelLink {
+  private handler: ModelLinkHandler | undefined;
+  private readonly early: string[] = [];
+  private closeInfo: { code: number; reason: string } | undefined;
+
+  constructor(
+    private readonly socket: WebSocket,
+    /** From session.updated: with it on, the server cancels a response itself on barge-in. */
+    readonly interruptResponse: boolean,
+  ) {
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return;
+      const text = data.toString();
+      if (this.handler) this.handler.onMessage(text);
+      else if (this.early.length < 256) this.early.push(text);
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      this.closeInfo = { code, reason: reason.toString() };
+      this.handler?.onClose(code, this.closeInfo.reason);
+    });
+    socket.on('error', () => {
+      /* a close event follows; its code is what the session reports */
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.closeInfo === undefined && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  /** Attaches the call; replays anything that arrived while the link waited (pre-warm). */
+  attach(handler: ModelLinkHandler): void {
+    this.handler = handler;
+    for (const text of this.early.splice(0)) handler.onMessage(text);
+    if (this.closeInfo) handler.onClose(this.closeInfo.code, this.closeInfo.reason);
+  }
+
+  send(text: string): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
+  }
+
+  sendEvent(event: object): void {
+    this.send(JSON.stringify(event));
+  }
+
+  close(code = 1000, reason = 'call ended'): void {
+    this.handler = undefined;
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.close(code, reason);
+      // Don't wait for the peer's close frame if it never answers.
+      setTimeout(() => this.socket.terminate(), 2000).unref();
+    }
+  }
+}
+
+/** Connects, sends `session.update`, and resolves once `session.updated` confirms μ-law both ways. */
+export function openModelLink(opts: ModelLinkOptions): Promise<ModelLink> {
+  const { clock, logger } = opts;
+  const url = `${opts.url}?model=${encodeURIComponent(opts.model)}`;
+  return new Promise<ModelLink>((resolve, reject) => {
+    let settled = false;
+    const socket = new WebSocket(url, {
+      headers: { Authorization: `Bearer ${opts.apiKey}` },
+      perMessageDeflate: false,
+      maxPayload: 16 * 1024 * 1024,
+    });
+    const fail = (err: ModelConnectError) => {
+      if (settled) return;
+      settled = true;
+      clock.clearTimeout(timer);
+      socket.removeAllListeners('message');
+      socket.on('error', () => {});
+      socket.terminate();
+      reject(err);
+    };
+    const timer = clock.setTimeout(
+      () => fail(new ModelConnectError(`model session not ready within ${opts.timeoutMs ?? 8000} ms`, 'timeout', false)),
+      opts.timeoutMs ?? 8000,
+    );
+    socket.on('unexpected-response', (_req, res) => {
+      const status = res.statusCode ?? 0;
+      res.resume();
+      fail(new ModelConnectError(`model handshake refused with HTTP ${status}`, `http_${status}`, status === 401 || status === 403 || status === 404));
+    });
+    socket.on('error', (err) => fail(new ModelConnectError(`model socket error: ${err.message}`, 'socket_error', false)));
+    socket.on('close', (code) => fail(new ModelConnectError(`model socket closed (${code}) before the session was ready`, `closed_${code}`, code === 4000)));
+    socket.on('open', () => socket.send(JSON.stringify(opts.sessionUpdate)));
+    const onMessage = (data: Buffer) => {
+      const event = parseModelEvent(data.toString());
+      if (event.type === 'error') {
+        const code = event.error.code ?? event.error.type ?? 'unknown';
+        fail(new ModelConnectError(`model refused the session: ${event.error.message ?? code}`, code, FATAL_MODEL_ERRORS.has(code)));
+      } else if (event.type === 'session.updated') {
+        const audio = event.session.audio;
+        if (audio?.input?.format?.type !== 'audio/pcmu' || audio?.output?.format?.type !== 'audio/pcmu') {
+          fail(new ModelConnectError('model session did not accept audio/pcmu both ways', 'format_mismatch', true));
+          return;
+        }
+        settled = true;
+        clock.clearTimeout(timer);
+        socket.off('message', onMessage);
+        socket.removeAllListeners('close');
+        socket.removeAllListeners('error');
+        socket.removeAllListeners('unexpected-response');
+        const interruptResponse = audio.input?.turn_detection?.interrupt_response !== false;
+        logger.debug({ interruptResponse }, 'model session ready');
+        resolve(new ModelLink(socket, interruptResponse));
+      }
+    };
+    socket.on('message', onMessage);
+  });
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/**
+ * Twilio Media Streams messages (protocols §A4, §A5).
+ * Every inbound message is validated. `media`, the hot path (50 a second per call), gets a
+ * cheap check of the fields the bridge uses instead of a full schema parse.
+ */
+
+const numericString = z.string().regex(/^\d+$/, 'expected a numeric string');
+
+const connectedSchema = z.object({ event: z.literal('connected'), protocol: z.string(), version: z.string() });
+
+const startSchema = z.object({
+  event: z.literal('start'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  start: z.object({
+    accountSid: z.string().min(1),
+    streamSid: z.string().min(1),
+    callSid: z.string().min(1),
+    tracks: z.array(z.string()).default(['inbound']),
+    customParameters: z.record(z.string(), z.string()).default({}),
+    mediaFormat: z.object({
+      encoding: z.literal('audio/x-mulaw', { error: 'expected audio/x-mulaw' }),
+      sampleRate: z.literal(8000, { error: 'expected 8000' }),
+      channels: z.literal(1, { error: 'expected 1' }),
+    }),
+  }),
+});
+
+const dtmfSchema = z.object({
+  event: z.literal('dtmf'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  dtmf: z.object({ track: z.string(), digit: z.string().regex(/^[0-9*#A-D]$/, 'expected one keypad key') }),
+});
+
+const markSchema = z.object({
+  event: z.literal('mark'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  mark: z.object({ name: z.string() }),
+});
+
+const stopSchema = z.object({
+  event: z.literal('stop'),
+  sequenceNumber: numericString,
+  streamSid: z.string().min(1),
+  stop: z.object({ accountSid: z.string(), callSid: z.string() }).optional(),
+});
+
+const controlSchema = z.discriminatedUnion('event', [connectedSchema, startSchema, dtmfSchema, markSchema, stopSchema]);
+
+export type TwilioStart = z.infer<typeof startSchema>;
+export type TwilioControlMessage = z.infer<typeof controlSchema>;
+
+export interface TwilioMedia {
+  event: 'media';
+  streamSid: string;
+  /** base64 μ-law, checked to be base64 of a bounded size */
+  payload: string;
+}
+
+export type TwilioInbound = TwilioControlMessage | TwilioMedia;
+
+export type ParseResult = { ok: true; message: TwilioInbound } | { ok: false; error: string };
+
+/** 64 KiB frames are refused at the socket; a payload over this is not a phone frame. */
+export const MAX_MEDIA_PAYLOAD_CHARS = 16_384;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function parseTwilioMessage(text: string): ParseResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'not JSON' };
+  }
+  if (typeof raw !== 'object' || raw === null) return { ok: false, error: 'not a JSON object' };
+  const event = (raw as { event?: unknown }).event;
+  if (event === 'media') return checkMedia(raw as Record<string, unknown>);
+  const parsed = controlSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'event';
+  return { ok: false, error: `${typeof event === 'string' ? event : 'message'}: ${where}: ${issue.message}` };
+}
+
+function checkMedia(raw: Record<string, unknown>): ParseResult {
+  const media = raw.media as { payload?: unknown } | undefined;
+  const streamSid = raw.streamSid;
+  if (typeof streamSid !== 'string') return { ok: false, error: 'media: streamSid: expected a string' };
+  if (typeof media !== 'object' || media === null) return { ok: false, error: 'media: media: expected an object' };
+  const payload = media.payload;
+  if (typeof payload !== 'string') return { ok: false, error: 'media: media.payload: expected a string' };
+  if (payload.length > MAX_MEDIA_PAYLOAD_CHARS || payload.length % 4 !== 0 || !BASE64.test(payload)) {
+    return { ok: false, error: 'media: media.payload: expected base64 audio of a bounded size' };
+  }
+  return { ok: true, message: { event: 'media', streamSid, payload } };
+}
+
+/**
+ * Outbound encoders. Exactly the fields of §A5 (anything more draws Twilio warning 31951).
+ * `payload` must be base64 (it is, coming from the model's audio delta after its check) and
+ * the stream sid is JSON-escaped once per call, so plain concatenation is safe and cheap.
+ */
+export class TwilioEncoder {
+  private readonly mediaPrefix: string;
+  private readonly markPrefix: string;
+  readonly clear: string;
+
+  constructor(streamSid: string) {
+    const sid = JSON.stringify(streamSid);
+    this.mediaPrefix = `{"event":"media","streamSid":${sid},"media":{"payload":"`;
+    this.markPrefix = `{"event":"mark","streamSid":${sid},"mark":{"name":`;
+    this.clear = `{"event":"clear","streamSid":${sid}}`;
+  }
+
+  media(base64Payload: string): string {
+    return this.mediaPrefix + base64Payload + '"}}';
+  }
+
+  mark(name: string): string {
+    return this.markPrefix + JSON.stringify(name) + '}}';
+  }
+}
+
+export function isBase64(s: string): boolean {
+  return s.length % 4 === 0 && BASE64.test(s);
+}
