@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const base = { OPENAI_API_KEY: 'sk-x', APP_URL: 'https://app.example.com/' };
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({
+      PORT: 8080,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      OPENAI_REALTIME_URL: 'wss://api.openai.com/v1/realtime',
+      OPENAI_REALTIME_MODEL: 'gpt-realtime',
+      TWILIO_API_BASE_URL: 'https://api.twilio.com',
+      APP_URL: 'https://app.example.com',
+    });
+  });
+
+  it.each([
+    [{}, 'OPENAI_API_KEY'],
+    [{ OPENAI_API_KEY: 'sk-x' }, 'APP_URL'],
+    [{ ...base, APP_URL: 'ftp://x' }, 'APP_URL'],
+    [{ ...base, PORT: 'eighty' }, 'PORT'],
+    [{ ...base, OPENAI_REALTIME_URL: 'https://api.openai.com/v1/realtime' }, 'OPENAI_REALTIME_URL'],
+    [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ...base, NODE_ENV: 'production' }, 'TWILIO_AUTH_TOKEN'],
+  ])('names the bad variable in one line: %o', (env, name) => {
+    try {
+      loadConfig(env);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toContain(name);
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ ...base, PORT: '', PUBLIC_URL: '', TWILIO_AUTH_TOKEN: ' ' })).toMatchObject({ PORT: 8080, PUBLIC_URL: undefined, TWILIO_AUTH_TOKEN: undefined });
+  });
+});
