@@ -50,7 +50,7 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     setup: new CallSetupFactory({ config, clock, logger, orgs: input.orgs, behaviour: input.behaviour, openLink: input.openLink }),
     control: input.control,
   };
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, trustProxy: true });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: true });
   await app.register(formbody);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false } });
   healthRoutes(app, deps);

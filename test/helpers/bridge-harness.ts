@@ -1,0 +1,87 @@
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../../src/clock.js';
+import { testConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { buildServer, type BridgeServer } from '../../src/server.js';
+import { createRuntime, type Runtime } from '../../src/wiring.js';
+import { startMainApp, type MainAppOptions, type MainAppStandIn } from '../../sim/main-app.js';
+import { startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
+import { startTwilioCall, type SimCall } from '../../sim/twilio-caller.js';
+import type { TwilioCallOptions } from '../../sim/twilio-caller-options.js';
+
+export const ORG_ID = 'org_luigis';
+
+export interface HarnessOptions {
+  model?: StartRealtimeSimOptions;
+  mainApp?: MainAppOptions;
+  config?: Partial<Record<keyof Config, string>>;
+  clock?: Clock;
+}
+
+/** The real server on 127.0.0.1 with the stand-in model and main app, plus captured JSON logs. */
+export interface Harness {
+  model: RealtimeSim;
+  mainApp: MainAppStandIn;
+  bridge: BridgeServer;
+  runtime: Runtime;
+  config: Config;
+  httpUrl: string;
+  wsUrl: string;
+  logs: Array<Record<string, unknown>>;
+  rawLogs: string[];
+  call(options?: Partial<TwilioCallOptions>): Promise<SimCall>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const model = await startRealtimeSim({ apiKey: 'sk-test', ...options.model });
+  const mainApp = await startMainApp(options.mainApp);
+  const config = testConfig({
+    OPENAI_REALTIME_URL: model.url,
+    APP_URL: mainApp.url,
+    LOG_LEVEL: 'debug',
+    ...options.config,
+  });
+  const rawLogs: string[] = [];
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        rawLogs.push(line);
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const logger = createLogger(config.LOG_LEVEL, sink);
+  const runtime = await createRuntime(config, logger, options.clock ?? systemClock);
+  const bridge = await buildServer(runtime.serverDeps);
+  await bridge.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = bridge.app.server.address() as AddressInfo;
+  const calls: SimCall[] = [];
+  return {
+    model,
+    mainApp,
+    bridge,
+    runtime,
+    config,
+    logs,
+    rawLogs,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws/twilio`,
+    async call(callOptions = {}) {
+      const call = await startTwilioCall({ url: `ws://127.0.0.1:${port}/ws/twilio`, customParameters: { orgId: ORG_ID }, ...callOptions });
+      calls.push(call);
+      return call;
+    },
+    async close() {
+      await Promise.all(calls.filter((c) => c.isOpen).map((c) => c.hangUp().catch(() => undefined)));
+      await bridge.app.close();
+      await runtime.stop();
+      await model.close();
+      await mainApp.close();
+    },
+  };
+}
