@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
+import { openModelLink } from '../../src/realtime/model-link.js';
 import { systemClock, type Clock } from '../../src/clock.js';
 import { testConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -17,6 +19,8 @@ export interface HarnessOptions {
   mainApp?: MainAppOptions;
   config?: Partial<Record<keyof Config, string>>;
   clock?: Clock;
+  /** Rewrites the session.update the bridge sends (e.g. to turn interrupt_response off). */
+  editSessionUpdate?: (update: SessionUpdateEvent) => SessionUpdateEvent;
 }
 
 /** The real server on 127.0.0.1 with the stand-in model and main app, plus captured JSON logs. */
@@ -57,7 +61,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logger = createLogger(config.LOG_LEVEL, sink);
   const runtime = await createRuntime(config, logger, options.clock ?? systemClock);
-  const bridge = await buildServer(runtime.serverDeps);
+  const clock = options.clock ?? systemClock;
+  const edit = options.editSessionUpdate;
+  const bridge = await buildServer({
+    ...runtime.serverDeps,
+    ...(edit
+      ? {
+          openLink: (update: SessionUpdateEvent, log: typeof logger) =>
+            openModelLink({ url: config.OPENAI_REALTIME_URL, model: config.OPENAI_REALTIME_MODEL, apiKey: config.OPENAI_API_KEY, sessionUpdate: edit(update), clock, logger: log }),
+        }
+      : {}),
+  });
   await bridge.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = bridge.app.server.address() as AddressInfo;
   const calls: SimCall[] = [];
