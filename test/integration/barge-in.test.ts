@@ -3,6 +3,7 @@ import { say } from '../../sim/realtime-server.js';
 import type { SimCall } from '../../sim/twilio-caller.js';
 import type { SimSession } from '../../sim/realtime-session.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
+import { waitForLog } from '../helpers/wait.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -54,7 +55,7 @@ describe('barge-in', () => {
     expect(call.markEchoes.some((m) => m.reason === 'cleared')).toBe(true);
     expect(call.isOpen).toBe(true);
     expect(call.violations).toEqual([]);
-    expect(await waitLog(h, 'barge-in')).toMatchObject({ callSid: call.callSid });
+    expect(await waitForLog(h, (l) => l.msg === 'barge-in')).toMatchObject({ callSid: call.callSid });
   });
 
   it('clears and truncates even when every delta was already forwarded and the response is done', async () => {
@@ -115,13 +116,3 @@ describe('barge-in', () => {
     expect(session.truncations).toEqual([]);
   });
 });
-
-async function waitLog(h: Harness, msg: string): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const line = h.logs.find((l) => l.msg === msg);
-    if (line) return line;
-    if (Date.now() > deadline) throw new Error(`no log line "${msg}"`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { say } from '../../sim/realtime-server.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
+import { waitForCondition as waitFor, waitForLog } from '../helpers/wait.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -121,17 +122,3 @@ describe('a call through the bridge', () => {
     expect(all).not.toContain('input_audio_buffer.append');
   });
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function waitForLog(h: Harness, match: (l: Record<string, unknown>) => boolean, timeoutMs = 3000): Promise<Record<string, unknown>> {
-  let found: Record<string, unknown> | undefined;
-  await waitFor(() => (found = h.logs.find(match)) !== undefined, timeoutMs);
-  return found!;
-}
