@@ -1,0 +1,109 @@
+/**
+ * Client events on conversation items: create (including `function_call_output`), truncate, delete and retrieve,
+ * with the API's bounds and errors (protocols.md §B4, §B7, §B8).
+ */
+import type { ConversationItem, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import type { Conversation } from './realtime-conversation.js';
+import { simErrors, type SimError } from './realtime-errors.js';
+import type { IdSource } from './realtime-ids.js';
+import type { FunctionOutputRecord, ReceivedEvent, TruncationRecord } from './realtime-types.js';
+
+export interface ItemEventContext {
+  conversation: Conversation;
+  ids: IdSource;
+  emit(event: RealtimeServerEvent): void;
+  truncations: TruncationRecord[];
+  functionOutputs: FunctionOutputRecord[];
+  /** Text added to the conversation, for usage. */
+  addedText(chars: number): void;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function requireString(obj: Record<string, unknown>, key: string, param: string): SimError | undefined {
+  if (obj[key] === undefined) return simErrors.missingParameter(param);
+  return typeof obj[key] === 'string' ? undefined : simErrors.invalidType(param, 'a string', obj[key]);
+}
+
+function checkItem(item: Record<string, unknown>): SimError | undefined {
+  switch (item.type) {
+    case 'function_call_output':
+      return requireString(item, 'call_id', 'item.call_id') ?? requireString(item, 'output', 'item.output');
+    case 'function_call':
+      return requireString(item, 'name', 'item.name') ?? requireString(item, 'arguments', 'item.arguments');
+    case 'message':
+      if (!['user', 'assistant', 'system'].includes(item.role as string)) {
+        return simErrors.invalidValue('item.role', item.role, ['user', 'assistant', 'system']);
+      }
+      return Array.isArray(item.content) ? undefined : simErrors.invalidType('item.content', 'an array', item.content);
+    case undefined:
+      return simErrors.missingParameter('item.type');
+    default:
+      return simErrors.invalidValue('item.type', item.type, ['message', 'function_call', 'function_call_output']);
+  }
+}
+
+export function createItem(ctx: ItemEventContext, event: ReceivedEvent): SimError | undefined {
+  const raw = event.item;
+  if (raw === undefined) return simErrors.missingParameter('item');
+  if (!isObject(raw)) return simErrors.invalidType('item', 'an object', raw);
+  const invalid = checkItem(raw);
+  if (invalid) return invalid;
+  const previousId = event.previous_item_id;
+  if (typeof previousId === 'string' && previousId !== 'root' && !ctx.conversation.has(previousId)) {
+    return simErrors.itemNotFound(previousId, 'previous_item_id');
+  }
+  const id = typeof raw.id === 'string' ? raw.id : ctx.ids.item();
+  const item = { ...raw, id, object: 'realtime.item', status: 'completed' } as ConversationItem;
+  const previous = ctx.conversation.add({ id, item });
+  if (raw.type === 'function_call_output') {
+    ctx.functionOutputs.push({ itemId: id, callId: raw.call_id as string, output: raw.output as string });
+    ctx.addedText((raw.output as string).length);
+  } else {
+    ctx.addedText(JSON.stringify(raw.content ?? raw.arguments ?? '').length);
+  }
+  ctx.emit({ type: 'conversation.item.added', event_id: ctx.ids.event(), previous_item_id: previous, item });
+  ctx.emit({ type: 'conversation.item.done', event_id: ctx.ids.event(), previous_item_id: previous, item });
+  return undefined;
+}
+
+export function truncateItem(ctx: ItemEventContext, event: ReceivedEvent): SimError | undefined {
+  const { item_id: itemId, audio_end_ms: endMs } = event;
+  const contentIndex = typeof event.content_index === 'number' ? event.content_index : 0;
+  if (itemId === undefined) return simErrors.missingParameter('item_id');
+  if (typeof itemId !== 'string') return simErrors.invalidType('item_id', 'a string', itemId);
+  if (endMs === undefined) return simErrors.missingParameter('audio_end_ms');
+  if (typeof endMs !== 'number' || !Number.isInteger(endMs)) return simErrors.invalidType('audio_end_ms', 'an integer', endMs);
+  if (endMs < 0) return simErrors.belowMin('audio_end_ms', 0, endMs);
+  const entry = ctx.conversation.get(itemId);
+  if (!entry) return simErrors.itemNotFound(itemId);
+  const audio = entry.assistantAudio;
+  if (!audio || audio.bytes === 0) return simErrors.truncateUnsupported();
+  const itemAudioMs = audio.bytes / audio.bytesPerMs;
+  if (endMs > itemAudioMs) return simErrors.truncateBeyondAudio(itemAudioMs, endMs);
+  ctx.truncations.push({ itemId, contentIndex, audioEndMs: endMs, itemAudioMs });
+  audio.bytes = Math.round(endMs * audio.bytesPerMs);
+  // Truncation deletes the server-side transcript: nothing unheard stays in the context.
+  if (entry.item.type === 'message' && entry.item.role === 'assistant') {
+    entry.item = { ...entry.item, content: [{ type: 'output_audio' }] };
+  }
+  ctx.emit({ type: 'conversation.item.truncated', event_id: ctx.ids.event(), item_id: itemId, content_index: contentIndex, audio_end_ms: endMs });
+  return undefined;
+}
+
+export function deleteItem(ctx: ItemEventContext, event: ReceivedEvent): SimError | undefined {
+  const itemId = event.item_id;
+  if (typeof itemId !== 'string') return simErrors.missingParameter('item_id');
+  if (!ctx.conversation.delete(itemId)) return simErrors.itemNotFound(itemId);
+  ctx.emit({ type: 'conversation.item.deleted', event_id: ctx.ids.event(), item_id: itemId });
+  return undefined;
+}
+
+export function retrieveItem(ctx: ItemEventContext, event: ReceivedEvent): SimError | undefined {
+  const itemId = event.item_id;
+  if (typeof itemId !== 'string') return simErrors.missingParameter('item_id');
+  const entry = ctx.conversation.get(itemId);
+  if (!entry) return simErrors.itemNotFound(itemId);
+  ctx.emit({ type: 'conversation.item.retrieved', event_id: ctx.ids.event(), item: entry.item });
+  return undefined;
+}

@@ -1,0 +1,228 @@
+/**
+ * GA session configuration: the defaults of `session.created`, validation of `session.update` with the real error
+ * codes (protocols.md §B3, §B7), and the merge that produces the full effective session for `session.updated`.
+ */
+import type { RealtimeAudioFormats } from 'openai/resources/realtime/realtime';
+import { simErrors, type SimError } from './realtime-errors.js';
+import type { EffectiveSession, TurnDetectionConfig } from './realtime-types.js';
+
+type Checker = (value: unknown, path: string) => SimError | undefined;
+type Fields = Record<string, Checker>;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const anything: Checker = () => undefined;
+const string: Checker = (v, p) => (typeof v === 'string' ? undefined : simErrors.invalidType(p, 'a string', v));
+const boolean: Checker = (v, p) => (typeof v === 'boolean' ? undefined : simErrors.invalidType(p, 'a boolean', v));
+const oneOf =
+  (values: readonly (string | number)[]): Checker =>
+  (v, p) =>
+    values.includes(v as string) ? undefined : simErrors.invalidValue(p, v, values.map(String));
+const nullable =
+  (check: Checker): Checker =>
+  (v, p) =>
+    v === null ? undefined : check(v, p);
+
+function numberIn(min: number, max: number, integer: boolean): Checker {
+  return (v, p) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+      return simErrors.invalidType(p, integer ? 'an integer' : 'a number', v);
+    }
+    if (v < min) return simErrors.belowMin(p, min, v);
+    if (v > max) return simErrors.aboveMax(p, max, v);
+    return undefined;
+  };
+}
+
+function arrayOf(check: Checker): Checker {
+  return (v, p) => {
+    if (!Array.isArray(v)) return simErrors.invalidType(p, 'an array', v);
+    for (let i = 0; i < v.length; i++) {
+      const err = check(v[i], `${p}[${i}]`);
+      if (err) return err;
+    }
+    return undefined;
+  };
+}
+
+function object(fields: Fields, required: readonly string[] = []): Checker {
+  return (v, p) => {
+    if (!isObject(v)) return simErrors.invalidType(p, 'an object', v);
+    for (const [key, value] of Object.entries(v)) {
+      const check = fields[key];
+      if (!check) return simErrors.unknownParameter(`${p}.${key}`);
+      const err = check(value, `${p}.${key}`);
+      if (err) return err;
+    }
+    const missing = required.find((key) => v[key] === undefined);
+    return missing ? simErrors.missingParameter(`${p}.${missing}`) : undefined;
+  };
+}
+
+/** An object whose allowed fields depend on its `type`. */
+function tagged(variants: Record<string, Fields>): Checker {
+  return (v, p) => {
+    if (!isObject(v)) return simErrors.invalidType(p, 'an object', v);
+    if (v.type === undefined) return simErrors.missingParameter(`${p}.type`);
+    const fields = variants[v.type as string];
+    if (!fields) return simErrors.invalidValue(`${p}.type`, v.type, Object.keys(variants));
+    return object({ type: anything, ...fields })(v, p);
+  };
+}
+
+const format = tagged({
+  'audio/pcm': { rate: oneOf([24000]) },
+  'audio/pcmu': {},
+  'audio/pcma': {},
+});
+
+const vadCommon: Fields = { create_response: boolean, interrupt_response: boolean };
+const turnDetection = nullable(
+  tagged({
+    server_vad: {
+      ...vadCommon,
+      threshold: numberIn(0, 1, false),
+      prefix_padding_ms: numberIn(0, 10_000, true),
+      silence_duration_ms: numberIn(0, 10_000, true),
+      idle_timeout_ms: nullable(numberIn(0, 600_000, true)),
+    },
+    semantic_vad: { ...vadCommon, eagerness: oneOf(['low', 'medium', 'high', 'auto']) },
+  }),
+);
+
+const functionTool: Checker = (v, p) =>
+  tagged({ function: { name: string, description: string, parameters: anything } })(v, p) ??
+  (isObject(v) && v.name === undefined ? simErrors.missingParameter(`${p}.name`) : undefined);
+const toolChoice: Checker = (v, p) =>
+  typeof v === 'string'
+    ? oneOf(['auto', 'none', 'required'])(v, p)
+    : tagged({ function: { name: string }, mcp: { server_label: string, name: nullable(string) } })(v, p);
+
+const outputModalities: Checker = (v, p) =>
+  arrayOf(oneOf(['audio', 'text']))(v, p) ??
+  ((v as unknown[]).length === 1 ? undefined : simErrors.invalidValue(p, JSON.stringify(v), ['["audio"]', '["text"]']));
+
+const maxOutputTokens: Checker = (v, p) => (v === 'inf' ? undefined : numberIn(1, 4096, true)(v, p));
+
+const truncation: Checker = (v, p) =>
+  typeof v === 'string'
+    ? oneOf(['auto', 'disabled'])(v, p)
+    : tagged({ retention_ratio: { retention_ratio: numberIn(0, 1, false), token_limits: anything } })(v, p);
+
+const sessionFields: Fields = {
+  type: anything,
+  model: string,
+  output_modalities: outputModalities,
+  instructions: string,
+  tools: arrayOf(functionTool),
+  tool_choice: toolChoice,
+  max_output_tokens: maxOutputTokens,
+  tracing: anything,
+  prompt: anything,
+  include: nullable(arrayOf(oneOf(['item.input_audio_transcription.logprobs']))),
+  truncation,
+  parallel_tool_calls: boolean,
+  reasoning: object({ effort: oneOf(['minimal', 'low', 'medium', 'high', 'xhigh']) }),
+  audio: object({
+    input: object({
+      format,
+      transcription: nullable(object({ model: string, language: string, prompt: string, delay: string })),
+      noise_reduction: nullable(tagged({ near_field: {}, far_field: {} })),
+      turn_detection: turnDetection,
+    }),
+    output: object({
+      format,
+      voice: (v, p) => (typeof v === 'string' ? undefined : object({ id: string }, ['id'])(v, p)),
+      speed: numberIn(0.25, 1.5, false),
+    }),
+  }),
+};
+
+/** Per the type docs; a partial `turn_detection` object is filled from these, not merged with the previous one. */
+export function turnDetectionWithDefaults(update: Record<string, unknown>): TurnDetectionConfig {
+  const common = { create_response: true, interrupt_response: true };
+  if (update.type === 'semantic_vad') return { type: 'semantic_vad', eagerness: 'auto', ...common, ...update } as TurnDetectionConfig;
+  return {
+    type: 'server_vad',
+    threshold: 0.5,
+    prefix_padding_ms: 300,
+    silence_duration_ms: 500,
+    idle_timeout_ms: null,
+    ...common,
+    ...update,
+  } as TurnDetectionConfig;
+}
+
+export function defaultSession(id: string, model: string, expiresAt: number): EffectiveSession {
+  const pcm24k: RealtimeAudioFormats = { type: 'audio/pcm', rate: 24000 };
+  return {
+    type: 'realtime',
+    object: 'realtime.session',
+    id,
+    model,
+    output_modalities: ['audio'],
+    instructions: '',
+    tools: [],
+    tool_choice: 'auto',
+    max_output_tokens: 'inf',
+    tracing: null,
+    prompt: null,
+    include: null,
+    truncation: 'auto',
+    expires_at: expiresAt,
+    audio: {
+      input: {
+        format: pcm24k,
+        transcription: null,
+        noise_reduction: null,
+        // The OpenAPI session.created example shows 200 ms here (the type docs say 500 for an explicit object).
+        turn_detection: { ...(turnDetectionWithDefaults({}) as TurnDetectionConfig & { type: 'server_vad' }), silence_duration_ms: 200 },
+      },
+      output: { format: { ...pcm24k }, voice: 'marin', speed: 1 },
+    },
+  };
+}
+
+export interface UpdateContext {
+  /** Whether any assistant audio has been sent: the voice is locked from then on. */
+  assistantAudioSent: boolean;
+}
+
+/** Validates a `session.update` payload and returns the new effective session, or the error the API would send. */
+export function applySessionUpdate(
+  current: EffectiveSession,
+  update: unknown,
+  ctx: UpdateContext,
+): { session: EffectiveSession } | { error: SimError } {
+  if (update === undefined) return { error: simErrors.missingParameter('session') };
+  if (!isObject(update)) return { error: simErrors.invalidType('session', 'an object', update) };
+  if (update.type === undefined) return { error: simErrors.missingParameter('session.type') };
+  if (update.type !== 'realtime') return { error: simErrors.invalidValue('session.type', update.type, ['realtime']) };
+  const invalid = object(sessionFields)(update, 'session');
+  if (invalid) return { error: invalid };
+  if (update.model !== undefined && update.model !== current.model) return { error: simErrors.modelImmutable() };
+
+  const audio = (update.audio ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const output = audio.output ?? {};
+  if (output.voice !== undefined && ctx.assistantAudioSent && JSON.stringify(output.voice) !== JSON.stringify(current.audio.output.voice)) {
+    return { error: simErrors.voiceLocked() };
+  }
+  const input = audio.input ?? {};
+  const next: EffectiveSession = {
+    ...current,
+    audio: {
+      input: { ...current.audio.input, ...(input as Partial<EffectiveSession['audio']['input']>) },
+      output: { ...current.audio.output, ...(output as Partial<EffectiveSession['audio']['output']>) },
+    },
+  };
+  if (isObject(input.turn_detection)) next.audio.input.turn_detection = turnDetectionWithDefaults(input.turn_detection);
+  for (const [key, value] of Object.entries(update)) {
+    if (key !== 'audio' && key !== 'type') (next as unknown as Record<string, unknown>)[key] = value;
+  }
+  return { session: next };
+}
+
+/** Bytes per ms of a format: μ-law and A-law 8 kHz = 8, pcm16 24 kHz = 48. */
+export function bytesPerMs(format: RealtimeAudioFormats): number {
+  return format.type === 'audio/pcm' ? 48 : 8;
+}
