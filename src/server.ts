@@ -9,7 +9,7 @@ import { CallSetupFactory, type OrgBehaviour, type OrgSource } from './call/call
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './http/health.js';
-import type { AppDeps } from './http/deps.js';
+import type { AppDeps, OrderBacklog } from './http/deps.js';
 import { mediaStreamRoutes, MAX_FRAME_BYTES } from './http/media-stream-route.js';
 import { twimlRoutes } from './http/twiml-route.js';
 import type { Logger } from './logger.js';
@@ -25,6 +25,8 @@ export interface ServerDeps {
   control?: CallControl;
   prewarmTtlMs?: number;
   openLink?: (sessionUpdate: SessionUpdateEvent, logger: Logger) => Promise<ModelLink>;
+  /** Orders waiting for the main app (durable outbox): shown in /health, flushed on shutdown. */
+  orders?: OrderBacklog;
 }
 
 export interface BridgeServer {
@@ -49,6 +51,7 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     orgs: input.orgs,
     setup: new CallSetupFactory({ config, clock, logger, orgs: input.orgs, behaviour: input.behaviour, openLink: input.openLink }),
     control: input.control,
+    orders: input.orders,
   };
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: true });
   await app.register(formbody);

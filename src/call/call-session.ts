@@ -81,6 +81,9 @@ export class CallSession {
   private profile: CallProfile = {};
   private tools: ToolCalls | undefined;
   private endedReason: EndReason | undefined;
+  private closingReason: EndReason | undefined;
+  private readonly purposeById = new Map<string, string>();
+  private readonly doneWaiters = new Map<string, Array<() => void>>();
   private badMessages = 0;
 
   constructor(private readonly opts: CallSessionOptions) {
@@ -141,6 +144,25 @@ export class CallSession {
   /** The Twilio socket closed (with or without `stop`). */
   twilioClosed(): void {
     void this.end(this.endedReason ?? 'twilio-socket-closed');
+  }
+
+  /** True once the call is ending (a goodbye may still be playing). */
+  get closing(): boolean {
+    return this.closingReason !== undefined || this.ended;
+  }
+
+  /**
+   * Ends the call politely: the model says a last line (per `instructions`), the bridge waits until
+   * the caller has heard it (its marks echoed; at most `timeoutMs`), then hangs up.
+   */
+  async wrapUp(reason: EndReason, instructions: string, timeoutMs = 10_000): Promise<void> {
+    if (this.closing) return;
+    this.closingReason = reason;
+    if (!this.link?.isOpen) return this.end(reason);
+    const spoken = this.responseDoneFor('wrap-up').then(() => this.assistantAudio.whenPlayedOut());
+    this.requestResponse({ purpose: 'wrap-up', response: { instructions } });
+    await this.withTimeout(spoken, timeoutMs);
+    await this.end(reason);
   }
 
   /** Idempotent teardown of both legs; ends the phone call when the bridge is the one ending it. */
@@ -215,10 +237,12 @@ export class CallSession {
       case 'input_audio_buffer.speech_stopped':
         this.turns.callerStopped(Math.max(0, this.callerAudio.appendedBytes / 8 - event.audio_end_ms));
         return;
-      case 'response.created':
-        this.sequencer.responseCreated(event.response.id);
+      case 'response.created': {
+        const ours = this.sequencer.responseCreated(event.response.id);
+        if (ours) this.purposeById.set(event.response.id, ours.purpose);
         this.turns.responseStarted(event.response.id);
         return;
+      }
       case 'response.output_item.done':
         if (event.item.type === 'function_call' && event.item.status === 'completed') this.functionCall(event.response_id, event.item);
         return;
@@ -253,6 +277,11 @@ export class CallSession {
 
   private responseDone(responseId: string, status: string): void {
     this.assistantAudio.responseFinished(responseId);
+    const purpose = this.purposeById.get(responseId);
+    if (purpose !== undefined) {
+      this.purposeById.delete(responseId);
+      for (const w of this.doneWaiters.get(purpose)?.splice(0) ?? []) w();
+    }
     this.tools?.responseDone(responseId);
     const next = this.sequencer.responseDone(responseId);
     if (status === 'failed') this.log.warn({ responseId }, 'model response failed');
@@ -314,6 +343,25 @@ export class CallSession {
     this.sequencer.reset();
     this.callerAudio.disconnect();
     void this.end('model-closed', { apology: true });
+  }
+
+  /** Resolves when a response we requested for `purpose` is done. */
+  private responseDoneFor(purpose: string): Promise<void> {
+    return new Promise((resolve) => {
+      const list = this.doneWaiters.get(purpose) ?? [];
+      list.push(resolve);
+      this.doneWaiters.set(purpose, list);
+    });
+  }
+
+  private withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(resolve, ms);
+      void promise.then(() => {
+        this.clock.clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private rejectMessage(error: string): void {

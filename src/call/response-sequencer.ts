@@ -38,10 +38,13 @@ export class ResponseSequencer {
     return undefined;
   }
 
-  responseCreated(id: string): void {
-    if (this.state !== 'requested') this.dropPreempted();
+  /** Returns the request this response answers, when it was ours (undefined for one the server started). */
+  responseCreated(id: string): ResponseRequest | undefined {
+    const ours = this.state === 'requested' ? this.inFlight : undefined;
+    if (!ours) this.dropPreempted();
     this.state = 'active';
     this.activeId = id;
+    return ours;
   }
 
   /** Returns the next request to send, if one is waiting. */

@@ -6,6 +6,12 @@ import type { CallControl } from '../call/call-session.js';
 import type { CallSetupFactory, OrgSource } from '../call/call-setup.js';
 import type { PrewarmPool } from '../realtime/prewarm-pool.js';
 
+export interface OrderBacklog {
+  pendingCount(): number;
+  /** Tries every pending order once now; returns how many remain. */
+  flush(): Promise<number>;
+}
+
 /** Everything the HTTP and WebSocket routes use, built once by `buildServer`. */
 export interface AppDeps {
   config: Config;
@@ -18,4 +24,5 @@ export interface AppDeps {
   orgs: OrgSource;
   setup: CallSetupFactory;
   control: CallControl | undefined;
+  orders: OrderBacklog | undefined;
 }

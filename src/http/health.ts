@@ -7,5 +7,6 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
     uptimeSeconds: Math.round((deps.clock.now() - deps.startedAt) / 1000),
     activeCalls: deps.calls.size,
     version: deps.version,
+    outbox: { pending: deps.orders?.pendingCount() ?? 0 },
   }));
 }
