@@ -1,0 +1,77 @@
+/**
+ * Messages "Twilio" sends to the bridge (protocols.md §A4), as JSON text. Every number is a string except
+ * `mediaFormat.sampleRate` / `channels`. `media` is built by hand because it goes out 50 times a second per call.
+ */
+export interface StreamIdentity {
+  accountSid: string;
+  callSid: string;
+  streamSid: string;
+}
+
+export interface MediaFormat {
+  encoding: string;
+  sampleRate: number;
+  channels: number;
+}
+
+export const MULAW_8K_MONO: MediaFormat = { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 };
+
+export function connectedMessage(): string {
+  return JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' });
+}
+
+export function startMessage(
+  id: StreamIdentity,
+  sequenceNumber: number,
+  details: { tracks: string[]; customParameters: Record<string, string>; mediaFormat: MediaFormat },
+): string {
+  return JSON.stringify({
+    event: 'start',
+    sequenceNumber: String(sequenceNumber),
+    streamSid: id.streamSid,
+    start: {
+      accountSid: id.accountSid,
+      streamSid: id.streamSid,
+      callSid: id.callSid,
+      tracks: details.tracks,
+      customParameters: details.customParameters,
+      mediaFormat: details.mediaFormat,
+    },
+  });
+}
+
+/** `streamSidJson` is the JSON-encoded streamSid (computed once per call). */
+export function mediaMessage(streamSidJson: string, sequenceNumber: number, chunk: number, timestampMs: number, payloadB64: string): string {
+  return (
+    `{"event":"media","sequenceNumber":"${sequenceNumber}","streamSid":${streamSidJson},` +
+    `"media":{"track":"inbound","chunk":"${chunk}","timestamp":"${timestampMs}","payload":"${payloadB64}"}}`
+  );
+}
+
+export function dtmfMessage(streamSid: string, sequenceNumber: number, digit: string): string {
+  return JSON.stringify({ event: 'dtmf', sequenceNumber: String(sequenceNumber), streamSid, dtmf: { track: 'inbound_track', digit } });
+}
+
+export function markEchoMessage(streamSid: string, sequenceNumber: number, name: string): string {
+  return JSON.stringify({ event: 'mark', sequenceNumber: String(sequenceNumber), streamSid, mark: { name } });
+}
+
+export function stopMessage(id: StreamIdentity, sequenceNumber: number): string {
+  return JSON.stringify({
+    event: 'stop',
+    sequenceNumber: String(sequenceNumber),
+    streamSid: id.streamSid,
+    stop: { accountSid: id.accountSid, callSid: id.callSid },
+  });
+}
+
+function randomHex(length: number): string {
+  let out = '';
+  while (out.length < length) out += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  return out.slice(0, length);
+}
+
+/** Twilio-shaped ids: a two-letter prefix and 32 hex digits. */
+export function fakeSid(prefix: 'AC' | 'CA' | 'MZ'): string {
+  return prefix + randomHex(32);
+}

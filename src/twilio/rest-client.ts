@@ -1,0 +1,154 @@
+import { request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { systemClock, type Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Twilio REST call control (protocols.md §A9): hang up (`Status=completed`) or replace the running TwiML (`Twiml=`)
+ * with `POST {base}/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`. A 404 with code 20404 means the call has
+ * already ended, which is not a failure. 5xx, 429, network errors and timeouts are retried briefly with backoff.
+ */
+export type HangUpResult = 'completed' | 'already-ended';
+export type UpdateTwimlResult = 'updated' | 'already-ended';
+
+export interface TwilioRestClient {
+  hangUp(callSid: string): Promise<HangUpResult>;
+  /** Replaces the call's TwiML (e.g. `<Dial>` for a transfer); this also ends its media stream. */
+  updateTwiml(callSid: string, twiml: string): Promise<UpdateTwimlResult>;
+}
+
+export interface TwilioRestClientOptions {
+  /** e.g. `https://api.twilio.com` (config `TWILIO_API_BASE_URL`). */
+  baseUrl: string;
+  accountSid: string;
+  authToken: string;
+  /** Per attempt. */
+  timeoutMs?: number;
+  /** Extra attempts after the first for retryable failures. */
+  retries?: number;
+  retryBaseDelayMs?: number;
+  logger?: Logger;
+  clock?: Clock;
+  dispatcher?: Dispatcher;
+}
+
+/** A call update failed. `twilioCode` is Twilio's error code when the answer carried one (e.g. 20003 bad credentials). */
+export class TwilioRestError extends Error {
+  override name = 'TwilioRestError';
+  constructor(
+    message: string,
+    readonly httpStatus: number | undefined,
+    readonly twilioCode: number | undefined,
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
+
+export const MAX_TWIML_CHARS = 4000;
+const ALREADY_ENDED_CODE = 20404;
+const SAFE_SID = /^[A-Za-z0-9]{1,64}$/;
+
+const callResourceSchema = z.object({ sid: z.string(), status: z.string() });
+const errorBodySchema = z.object({ code: z.number().int(), message: z.string(), more_info: z.string().optional() });
+
+type Attempt =
+  | { kind: 'ok' }
+  | { kind: 'already-ended' }
+  | { kind: 'retry'; error: TwilioRestError }
+  | { kind: 'fail'; error: TwilioRestError };
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Maps one HTTP answer to an outcome. */
+function classify(statusCode: number, text: string, what: string): Attempt {
+  const json = parseJson(text);
+  if (statusCode >= 200 && statusCode < 300) {
+    if (callResourceSchema.safeParse(json).success) return { kind: 'ok' };
+    return { kind: 'fail', error: new TwilioRestError(`${what}: HTTP ${statusCode} without a Call resource`, statusCode, undefined) };
+  }
+  const parsed = errorBodySchema.safeParse(json);
+  const code = parsed.success ? parsed.data.code : undefined;
+  if (statusCode === 404 && code === ALREADY_ENDED_CODE) return { kind: 'already-ended' };
+  const detail = parsed.success ? `, Twilio code ${code} (${parsed.data.message})` : '';
+  const retryable = statusCode >= 500 || statusCode === 429;
+  const error = new TwilioRestError(`${what}: HTTP ${statusCode}${detail}`, statusCode, code, retryable);
+  return retryable ? { kind: 'retry', error } : { kind: 'fail', error };
+}
+
+export function createTwilioRestClient(options: TwilioRestClientOptions): TwilioRestClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const retries = options.retries ?? 2;
+  const retryBaseDelayMs = options.retryBaseDelayMs ?? 250;
+  const clock = options.clock ?? systemClock;
+  const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
+  const log = options.logger?.child({ component: 'twilio-rest' });
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => clock.setTimeout(resolve, ms));
+  }
+
+  async function attempt(url: string, body: string, what: string): Promise<Attempt> {
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+        dispatcher: options.dispatcher,
+      });
+      return classify(res.statusCode, await res.body.text(), what);
+    } catch (err) {
+      const reason = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (err as Error).message;
+      return { kind: 'retry', error: new TwilioRestError(`${what}: ${reason}`, undefined, undefined, true) };
+    }
+  }
+
+  async function updateCall(callSid: string, form: Record<string, string>, action: string): Promise<'ok' | 'already-ended'> {
+    const what = `Twilio ${action} of ${callSid}`;
+    if (!SAFE_SID.test(callSid)) throw new TwilioRestError(`${what}: not a valid CallSid`, undefined, undefined);
+    const url = `${baseUrl}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Calls/${callSid}.json`;
+    const body = new URLSearchParams(form).toString();
+    for (let attemptNo = 1; ; attemptNo++) {
+      const outcome = await attempt(url, body, what);
+      if (outcome.kind === 'ok' || outcome.kind === 'already-ended') {
+        log?.info({ callSid, action, attempt: attemptNo, outcome: outcome.kind }, 'twilio call update done');
+        return outcome.kind;
+      }
+      const { error } = outcome;
+      const context = { callSid, action, attempt: attemptNo, httpStatus: error.httpStatus, twilioCode: error.twilioCode };
+      if (outcome.kind === 'fail' || attemptNo > retries) {
+        log?.error({ ...context, err: error.message }, 'twilio call update failed');
+        throw error;
+      }
+      const delay = retryBaseDelayMs * 2 ** (attemptNo - 1) * (0.75 + Math.random() / 2);
+      log?.warn({ ...context, err: error.message, retryInMs: Math.round(delay) }, 'twilio call update will be retried');
+      await sleep(delay);
+    }
+  }
+
+  return {
+    async hangUp(callSid) {
+      const result = await updateCall(callSid, { Status: 'completed' }, 'hang-up');
+      return result === 'ok' ? 'completed' : 'already-ended';
+    },
+    async updateTwiml(callSid, twiml) {
+      if (twiml.length > MAX_TWIML_CHARS) {
+        throw new TwilioRestError(
+          `Twilio TwiML update of ${callSid}: TwiML is ${twiml.length} characters, over Twilio's ${MAX_TWIML_CHARS} (code 32018)`,
+          undefined,
+          32018,
+        );
+      }
+      const result = await updateCall(callSid, { Twiml: twiml }, 'TwiML update');
+      return result === 'ok' ? 'updated' : 'already-ended';
+    },
+  };
+}
