@@ -1,25 +1,39 @@
+import { join } from 'node:path';
 import { appClientFromConfig, type AppClient } from './app/app-client.js';
+import { createOrderSubmitter, type OrderSubmitter } from './app/order-submitter.js';
 import { createOrgConfigCache } from './app/org-config-cache.js';
+import type { OrgConfig } from './app/org-config.js';
+import { Outbox } from './app/outbox.js';
 import { RestCallControl } from './call/call-control.js';
 import type { OrgBehaviour } from './call/call-setup.js';
+import { CALL_RULES, callToolDefinitions, TRANSFER_RULE } from './call/call-tools.js';
+import type { RestoreContext } from './call/call-types.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { defaultCartLimits } from './ordering/cart.js';
 import { buildInstructions, greetingInstructions } from './ordering/instructions.js';
+import { buildToolDefinitions } from './ordering/tool-definitions.js';
+import { createOrderingTools } from './ordering/tools.js';
 import type { ServerDeps } from './server.js';
 import { createTwilioRestClient } from './twilio/rest-client.js';
 
 export interface Runtime {
   serverDeps: ServerDeps;
   appClient: AppClient;
-  /** Stops background work (redelivery timers, keep-alive sockets). */
+  submitter: OrderSubmitter;
+  /** Stops background work (redelivery timers, keep-alive sockets); pending orders stay in the outbox. */
   stop(): Promise<void>;
 }
 
-/** Builds the production collaborators from the config: main-app client and cache, Twilio REST, ordering. */
+/** Builds the production collaborators from the config: main-app client and cache, orders, Twilio REST, ordering. */
 export async function createRuntime(config: Config, logger: Logger, clock: Clock): Promise<Runtime> {
   const appClient = appClientFromConfig(config, logger);
   const orgs = createOrgConfigCache({ client: appClient, clock, logger });
+  const outbox = new Outbox(join(config.DATA_DIR, 'outbox'), logger);
+  const submitter = createOrderSubmitter({ client: appClient, outbox, clock, logger });
+  const recovered = await submitter.start();
+  if (recovered > 0) logger.warn({ orders: recovered }, 'orders from a previous run found in the outbox; delivering them');
   const control =
     config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
       ? new RestCallControl(
@@ -27,15 +41,32 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
           logger,
         )
       : undefined;
-  if (!control) logger.warn('TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: calls are ended by closing the stream, not over REST');
+  if (!control) logger.warn('TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: calls end by closing the stream, and transfer is not offered');
+  const transferNumber = (org: OrgConfig) => (control ? org.transferNumber : undefined);
   const behaviour: OrgBehaviour = {
-    instructions: (org) => buildInstructions(org, { now: clock.wallNow() }),
+    instructions: (org, restore) => instructionsFor(org, clock, Boolean(transferNumber(org)), restore),
     greetingInstructions,
-    toolDefinitions: () => [],
+    toolDefinitions: (org) => [...buildToolDefinitions(org, defaultCartLimits), ...callToolDefinitions({ transferOffered: Boolean(transferNumber(org)) })],
+    toolsForCall: (org, context) => createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, submitter, clock, logger }),
+    transferNumber,
   };
   return {
-    serverDeps: { config, logger, clock, orgs, behaviour, ...(control ? { control } : {}) },
+    serverDeps: { config, logger, clock, orgs, behaviour, orders: submitter, ...(control ? { control } : {}) },
     appClient,
-    stop: () => appClient.close(),
+    submitter,
+    stop: async () => {
+      submitter.stop();
+      await appClient.close();
+    },
   };
+}
+
+function instructionsFor(org: OrgConfig, clock: Clock, transferOffered: boolean, restore?: RestoreContext): string {
+  const base = buildInstructions(org, {
+    now: clock.wallNow(),
+    cartSnapshot: restore?.cartSnapshot,
+    extraRules: transferOffered ? [...CALL_RULES, TRANSFER_RULE] : CALL_RULES,
+  });
+  if (!restore?.transcript) return base;
+  return `${base}\n\n# Conversation so far (the line was reconnected; do not greet again)\n${restore.transcript}`;
 }

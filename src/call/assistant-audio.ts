@@ -61,6 +61,12 @@ export class AssistantAudio {
     return truncations;
   }
 
+  /** The model session was replaced: keep playing what Twilio has, but never truncate its items on the new one. */
+  forgetModelItems(): void {
+    this.ledger.retireItems();
+    this.discarded.clear();
+  }
+
   /** Resolves once everything forwarded so far has played (or was cleared). */
   whenPlayedOut(): Promise<void> {
     if (!this.ledger.hasUnplayedAudio()) return Promise.resolve();

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { TwilioRestClient } from '../twilio/rest-client.js';
-import { sayAndHangupTwiml } from '../twilio/twiml.js';
+import { sayAndHangupTwiml, transferTwiml } from '../twilio/twiml.js';
+import { TRANSFER_FALLBACK } from './spoken-prompts.js';
 import type { CallControl } from './call-session.js';
 
 /** Ends calls through Twilio's REST API: a plain hang-up, or an apology spoken by Twilio and then a hang-up. */
@@ -15,5 +16,10 @@ export class RestCallControl implements CallControl {
       ? await this.rest.updateTwiml(callSid, sayAndHangupTwiml(opts.apology).replace(/^<\?xml[^>]*\?>/, ''))
       : await this.rest.hangUp(callSid);
     this.logger.info({ callSid, result, apology: Boolean(opts.apology) }, 'call ended over REST');
+  }
+
+  async transfer(callSid: string, number: string): Promise<void> {
+    const result = await this.rest.updateTwiml(callSid, transferTwiml(number, { fallback: TRANSFER_FALLBACK }));
+    this.logger.info({ callSid, result }, 'call transferred over REST');
   }
 }

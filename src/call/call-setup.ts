@@ -6,16 +6,19 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { openModelLink, type ModelLink } from '../realtime/model-link.js';
 import { buildSessionUpdate } from '../realtime/session-config.js';
-import type { CallContext, CallProfile, CallSetup } from './call-session.js';
+import type { CallContext, CallProfile, CallSetup, OrderingRunner, RestoreContext } from './call-types.js';
 import type { ToolRunner } from './tool-calls.js';
 
-/** What a call needs from its org, beyond the org config itself (ordering tools, instructions). */
+/** What a call needs from its org beyond the config itself: instructions, tools, greeting. */
 export interface OrgBehaviour {
-  instructions(org: OrgConfig): string;
+  /** Session instructions; `restore` carries the call so far when a session is replaced mid-call. */
+  instructions(org: OrgConfig, restore?: RestoreContext): string;
   greetingInstructions(org: OrgConfig): string;
   toolDefinitions(org: OrgConfig): ToolRunner['definitions'];
   /** A fresh tool runner (and cart) for one call. */
-  toolsForCall?(org: OrgConfig, context: CallContext): ToolRunner;
+  toolsForCall?(org: OrgConfig, context: CallContext): OrderingRunner;
+  /** The number to transfer to, when transfer is offered for this org. */
+  transferNumber?(org: OrgConfig): string | undefined;
 }
 
 export interface OrgSource {
@@ -43,7 +46,7 @@ export interface CallSetupDeps {
   openLink?: (sessionUpdate: SessionUpdateEvent, logger: Logger) => Promise<ModelLink>;
 }
 
-/** Turns an org into a configured model session and the call's profile (greeting, tools). */
+/** Turns an org into a configured model session and the call's profile (greeting, tools, transfer). */
 export class CallSetupFactory {
   constructor(private readonly deps: CallSetupDeps) {}
 
@@ -54,19 +57,19 @@ export class CallSetupFactory {
     throw new CallSetupError(`org config unavailable: ${result.reason}`, 'org-unavailable');
   }
 
-  sessionUpdateFor(org: OrgConfig): SessionUpdateEvent {
+  sessionUpdateFor(org: OrgConfig, restore?: RestoreContext): SessionUpdateEvent {
     const { behaviour, config } = this.deps;
     return buildSessionUpdate({
-      instructions: behaviour.instructions(org),
+      instructions: behaviour.instructions(org, restore),
       voice: config.OPENAI_VOICE ?? org.voice,
       tools: behaviour.toolDefinitions(org),
       language: org.language.split('-')[0]!.toLowerCase(),
     });
   }
 
-  /** Opens a configured model session for an org (used for pre-warming and cold starts). */
-  openFor(org: OrgConfig, logger: Logger): Promise<ModelLink> {
-    const update = this.sessionUpdateFor(org);
+  /** Opens a configured model session for an org (pre-warm, cold start, or a restore mid-call). */
+  openFor(org: OrgConfig, logger: Logger, restore?: RestoreContext): Promise<ModelLink> {
+    const update = this.sessionUpdateFor(org, restore);
     if (this.deps.openLink) return this.deps.openLink(update, logger);
     const { config, clock } = this.deps;
     return openModelLink({ url: config.OPENAI_REALTIME_URL, model: config.OPENAI_REALTIME_MODEL, apiKey: config.OPENAI_API_KEY, sessionUpdate: update, clock, logger });
@@ -82,10 +85,12 @@ export class CallSetupFactory {
       logger.info({ prewarmed: link !== undefined }, link ? 'using the pre-warmed model session' : 'pre-warmed model session unusable; connecting now');
     }
     link ??= await this.openFor(org, logger);
+    const { behaviour } = this.deps;
     const profile: CallProfile = {
-      greetingInstructions: this.deps.behaviour.greetingInstructions(org),
-      tools: this.deps.behaviour.toolsForCall?.(org, context),
+      greetingInstructions: behaviour.greetingInstructions(org),
+      tools: behaviour.toolsForCall?.(org, context),
+      transferNumber: behaviour.transferNumber?.(org),
     };
-    return { link, profile };
+    return { link, profile, reopen: (restore) => this.openFor(org, logger, restore) };
   }
 }

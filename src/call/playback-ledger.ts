@@ -17,6 +17,8 @@ export interface PlaybackItem {
   sentBytes: number;
   playedMs: number;
   audioDone: boolean;
+  /** False once the model session that produced it is gone: the new session cannot truncate it. */
+  truncatable: boolean;
 }
 
 export interface Truncation {
@@ -103,7 +105,7 @@ export class PlaybackLedger {
     const truncations: Truncation[] = [];
     this.items.forEach((item, index) => {
       const sentMs = item.sentBytes / BYTES_PER_MS;
-      if (item.sentBytes === 0) return;
+      if (item.sentBytes === 0 || !item.truncatable) return;
       const heard = index === 0 || item.playedMs > 0 ? Math.min(sentMs, item.playedMs + HEARD_SLACK_MS) : 0;
       truncations.push({ itemId: item.itemId, contentIndex: item.contentIndex, audioEndMs: Math.max(0, Math.floor(heard)) });
     });
@@ -112,6 +114,11 @@ export class PlaybackLedger {
     this.items.length = 0;
     this.generation++;
     return truncations;
+  }
+
+  /** The model session changed: queued audio keeps playing, but its items belong to a session that is gone. */
+  retireItems(): void {
+    for (const item of this.items) item.truncatable = false;
   }
 
   private itemFor(responseId: string, itemId: string, contentIndex: number): PlaybackItem | undefined {
@@ -124,7 +131,7 @@ export class PlaybackLedger {
   }
 
   private addItem(responseId: string, itemId: string, contentIndex: number): PlaybackItem {
-    const item: PlaybackItem = { responseId, itemId, contentIndex, sentBytes: 0, playedMs: 0, audioDone: false };
+    const item: PlaybackItem = { responseId, itemId, contentIndex, sentBytes: 0, playedMs: 0, audioDone: false, truncatable: true };
     this.items.push(item);
     return item;
   }

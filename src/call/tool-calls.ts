@@ -32,6 +32,7 @@ interface ResponseCalls {
 export class ToolCalls {
   private readonly byResponse = new Map<string, ResponseCalls>();
   private readonly aborts = new Set<AbortController>();
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly tools: ToolRunner,
@@ -55,8 +56,13 @@ export class ToolCalls {
   }
 
   get running(): boolean {
-    for (const e of this.byResponse.values()) if (e.pending > 0) return true;
-    return false;
+    return this.aborts.size > 0;
+  }
+
+  /** Resolves when no tool is running. */
+  whenIdle(): Promise<void> {
+    if (this.aborts.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   abortAll(): void {
@@ -89,6 +95,7 @@ export class ToolCalls {
       ports.clock.clearTimeout(timer);
       this.aborts.delete(controller);
     }
+    if (this.aborts.size === 0) for (const w of this.idleWaiters.splice(0)) w();
     const ms = ports.clock.now() - started;
     ports.onToolFinished?.(name, outcome, ms);
     ports.logger.info({ tool: name, outcome, ms: Math.round(ms) }, 'tool call');

@@ -7,6 +7,7 @@ export interface CallObserver {
   turnLatency?(stage: 'first_audio' | 'playout', ms: number): void;
   bargeIn?(): void;
   modelError?(code: string): void;
+  modelReconnect?(): void;
   toolFinished?(name: string, outcome: string, ms: number): void;
   usage?(usage: Record<string, unknown> | undefined): void;
 }

@@ -2,6 +2,7 @@ import type {} from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CallSession, type CallContext } from '../call/call-session.js';
+import { callSessionSettings } from '../call/call-settings.js';
 import { parseTwilioMessage, type TwilioStart } from '../twilio/messages.js';
 import type { AppDeps } from './deps.js';
 import { MEDIA_STREAM_PATH } from './twiml-route.js';
@@ -94,6 +95,7 @@ function startSession(context: CallContext, socket: WebSocket, deps: AppDeps, lo
     clock: deps.clock,
     logger: log,
     control: deps.control,
+    ...callSessionSettings(deps.config),
     onEnded: (s) => deps.calls.remove(s),
   });
   deps.calls.add(session);

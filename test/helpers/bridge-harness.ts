@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
@@ -45,6 +48,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     OPENAI_REALTIME_URL: model.url,
     APP_URL: mainApp.url,
     LOG_LEVEL: 'debug',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'bridge-test-')),
     ...options.config,
   });
   const rawLogs: string[] = [];

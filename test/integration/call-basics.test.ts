@@ -99,7 +99,7 @@ describe('a call through the bridge', () => {
     await a.waitFor(() => a.receivedMs + b.receivedMs >= 1200, 5000, 'both greetings');
     expect(h.model.sessions).toHaveLength(2);
     expect(new Set([a.receivedMs, b.receivedMs])).toEqual(new Set([400, 800]));
-    const health = await fetch(`${h.httpUrl}/health`).then((r) => r.json());
+    const health = (await fetch(`${h.httpUrl}/health`).then((r) => r.json())) as { activeCalls: number };
     expect(health.activeCalls).toBe(2);
     await a.hangUp();
     await h.model.sessions.find((s) => s.sent.some((e) => e.type === 'response.output_audio_transcript.done' && (e as { transcript?: string }).transcript === 'Greeting 0'))!.closed;

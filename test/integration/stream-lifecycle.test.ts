@@ -72,11 +72,12 @@ describe('stream lifecycle', () => {
     await good.waitFor(() => good.receivedMs > before, 5000, 'the good call still answered');
   });
 
-  it('ends the call cleanly when the model socket drops mid-call (the caller is not left in silence)', async () => {
+  it('ends the call cleanly when the model socket drops and cannot be reopened (the caller is not left in silence)', async () => {
     h = await startHarness();
     const call = await h.call();
     const session = await h.model.nextSession();
     await call.waitForAudio(100);
+    h.model.refuseHandshakes(503);
     session.drop();
     const closed = await call.waitForClose(3000);
     expect(closed.by).toBe('bridge');

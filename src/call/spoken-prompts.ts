@@ -1,0 +1,21 @@
+/** What the bridge asks the model to say at call-control moments (as `response.create` instructions). */
+export const PROMPTS = {
+  greetingFallback: 'You just answered the phone. Greet the caller briefly and ask how you can help.',
+  goodbye: 'Say a short, friendly goodbye to the caller now. Do not ask anything else.',
+  transferAnnouncement: 'Tell the caller in one short sentence that you are connecting them to a member of staff now.',
+  reprompt: 'The caller has been quiet for a while. Briefly and kindly ask whether they are still there and if you can help with anything.',
+  silenceGoodbye: 'The caller has been silent for a while. Say a brief, polite goodbye; the call will end.',
+  wrapUpWarning:
+    'The call will end in about a minute because of the time limit. Politely tell the caller, and help them finish now: if an order is ready, read it back and submit it once they confirm.',
+  maxDuration: 'The call has reached its time limit. Say a short, polite goodbye now; the call will end.',
+  drain: 'We have to end this call now for maintenance. Apologise briefly and say goodbye; invite the caller to call back.',
+  resume: 'The line dropped for a moment and is back. Continue the conversation naturally from where it left off; do not greet the caller again.',
+} as const;
+
+export const DEFAULT_APOLOGY = "I'm sorry, we're having trouble with this call. Please call back in a moment. Goodbye.";
+export const TRANSFER_FALLBACK = 'Sorry, nobody is available to take your call right now. Please call back later. Goodbye.';
+
+/** DTMF keys other than 0 are passed to the model as text (field note 18). */
+export function keypadText(digit: string): string {
+  return `[The caller pressed ${digit} on the keypad]`;
+}
