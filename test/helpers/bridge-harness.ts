@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,9 @@ import { createRuntime, type Runtime } from '../../src/wiring.js';
 import { startMainApp, type MainAppOptions, type MainAppStandIn } from '../../sim/main-app.js';
 import { startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
 import { startTwilioCall, type SimCall } from '../../sim/twilio-caller.js';
+import { startTwilioRestServer, type TwilioRestStandIn } from '../../sim/twilio-rest.js';
+import { computeTwilioSignature } from '../../src/twilio/signature.js';
+import { mintStreamToken } from '../../src/twilio/stream-token.js';
 import type { TwilioCallOptions } from '../../sim/twilio-caller-options.js';
 
 export const ORG_ID = 'org_luigis';
@@ -22,6 +26,8 @@ export interface HarnessOptions {
   mainApp?: MainAppOptions;
   config?: Partial<Record<keyof Config, string>>;
   clock?: Clock;
+  /** Start the Twilio REST stand-in and give the bridge its credentials (REST hang-up/transfer, signatures on). */
+  twilioRest?: boolean;
   /** Rewrites the session.update the bridge sends (e.g. to turn interrupt_response off). */
   editSessionUpdate?: (update: SessionUpdateEvent) => SessionUpdateEvent;
 }
@@ -30,6 +36,7 @@ export interface HarnessOptions {
 export interface Harness {
   model: RealtimeSim;
   mainApp: MainAppStandIn;
+  twilioRest: TwilioRestStandIn | undefined;
   bridge: BridgeServer;
   runtime: Runtime;
   config: Config;
@@ -44,7 +51,12 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const model = await startRealtimeSim({ apiKey: 'sk-test', ...options.model });
   const mainApp = await startMainApp(options.mainApp);
+  const twilioRest = options.twilioRest ? await startTwilioRestServer() : undefined;
+  const twilioConfig = twilioRest
+    ? { TWILIO_ACCOUNT_SID: twilioRest.accountSid, TWILIO_AUTH_TOKEN: twilioRest.authToken, TWILIO_API_BASE_URL: twilioRest.baseUrl }
+    : {};
   const config = testConfig({
+    ...twilioConfig,
     OPENAI_REALTIME_URL: model.url,
     APP_URL: mainApp.url,
     LOG_LEVEL: 'debug',
@@ -82,6 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     model,
     mainApp,
+    twilioRest,
     bridge,
     runtime,
     config,
@@ -90,8 +103,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws/twilio`,
     async call(callOptions = {}) {
-      const call = await startTwilioCall({ url: `ws://127.0.0.1:${port}/ws/twilio`, customParameters: { orgId: ORG_ID }, ...callOptions });
+      const url = `ws://127.0.0.1:${port}/ws/twilio`;
+      const callSid = callOptions.callSid ?? `CA${randomBytes(16).toString('hex')}`;
+      const customParameters: Record<string, string> = { orgId: ORG_ID, ...callOptions.customParameters };
+      const headers: Record<string, string> = { ...callOptions.headers };
+      const token = config.TWILIO_AUTH_TOKEN;
+      if (token && callOptions.customParameters === undefined) {
+        // What Twilio does when signatures are on: sign the upgrade URL, and carry the webhook's stream token.
+        headers['X-Twilio-Signature'] ??= computeTwilioSignature(token, url);
+        customParameters.callToken = mintStreamToken({ secret: config.STREAM_TOKEN_SECRET ?? token, callSid, orgId: customParameters.orgId!, nowMs: clock.wallNow().getTime(), ttlMs: 60_000 });
+      }
+      const call = await startTwilioCall({ url, ...callOptions, callSid, customParameters, headers });
       calls.push(call);
+      twilioRest?.attach(call);
       return call;
     },
     async close() {
@@ -100,6 +124,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await runtime.stop();
       await model.close();
       await mainApp.close();
+      await twilioRest?.close();
     },
   };
 }
