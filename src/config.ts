@@ -56,7 +56,7 @@ const envSchema = z.object({
 
   DATA_DIR: z.string().trim().min(1).default('./data'),
 
-  SILENCE_REPROMPT_SECONDS: int(8, 1, 120),
+  SILENCE_REPROMPT_SECONDS: int(8, 1, 600),
   SILENCE_MAX_REPROMPTS: int(2, 0, 10),
   MAX_CALL_SECONDS: int(600, 60, 3600),
   WRAP_UP_WARNING_SECONDS: int(60, 5, 600),

@@ -99,7 +99,7 @@ export class CallSession {
         this.markEchoed(msg.mark.name);
         return;
       case 'stop':
-        void this.end('caller-hung-up');
+        void this.end(this.closingReason ?? 'caller-hung-up', { streamGone: true });
         return;
       case 'dtmf':
         this.keypad(msg.dtmf.digit);
@@ -111,7 +111,7 @@ export class CallSession {
 
   /** The Twilio socket closed (with or without `stop`). */
   twilioClosed(): void {
-    void this.end(this.endedReason ?? 'twilio-socket-closed');
+    void this.end(this.closingReason ?? 'twilio-socket-closed', { streamGone: true });
   }
 
   /**
@@ -146,7 +146,7 @@ export class CallSession {
   }
 
   /** Idempotent teardown of both legs; ends the phone call when the bridge is the one ending it. */
-  async end(reason: EndReason, opts: { apology?: boolean } = {}): Promise<void> {
+  async end(reason: EndReason, opts: { apology?: boolean; streamGone?: boolean } = {}): Promise<void> {
     if (this.endedReason) return;
     this.endedReason = reason;
     this.timers?.stop();
@@ -157,7 +157,7 @@ export class CallSession {
     const order = this.profile.tools?.submittedOrder?.();
     this.log.info({ reason, ...this.turns.summary(), orderId: order?.outcome.orderId ?? undefined, transcript: this.transcript.compact(4000) }, 'call ended');
     this.opts.onEnded?.(this, reason);
-    if (reason === 'caller-hung-up' || reason === 'twilio-socket-closed') return;
+    if (opts.streamGone) return;
     try {
       if (this.opts.control && reason !== 'transferred') {
         await this.opts.control.endCall(this.context.callSid, { apology: opts.apology ? DEFAULT_APOLOGY : undefined });
@@ -359,7 +359,7 @@ export class CallSession {
   /** Nobody talks and nothing runs: the caller's turn (silence timer, and a due session recycle). */
   private maybeCallerTurn(): void {
     if (this.assistantAudio.playing || this.sequencer.busy || this.tools?.running || this.closing) return;
-    this.timers?.agentFinishedSpeaking();
+    if (this.timers?.agentFinishedSpeaking()) this.log.debug('waiting for the caller');
     if (this.recycleDue) void this.recycle();
   }
 

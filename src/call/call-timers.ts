@@ -46,10 +46,11 @@ export class CallTimers {
     }, maxCallMs);
   }
 
-  /** The agent's audio has played out and no response is running: the caller's turn. */
-  agentFinishedSpeaking(): void {
-    if (this.stopped || this.silenceTimer) return;
+  /** The agent's audio has played out and no response is running: the caller's turn. True when the silence timer starts now. */
+  agentFinishedSpeaking(): boolean {
+    if (this.stopped || this.silenceTimer) return false;
     this.silenceTimer = this.clock.setTimeout(() => this.silenceElapsed(), this.settings.silenceRepromptMs);
+    return true;
   }
 
   /** The caller spoke: they are here, so the reprompt count starts over. */
