@@ -4,14 +4,9 @@ import { say, type ResponderContext, type ScriptedItem } from '../../sim/realtim
  * A responder that plays one scripted step per response the model gives, in order: the greeting is
  * step 0, each follow-up after tool outputs (or caller turn) the next one; past the end, a short line.
  */
-export function stepResponder(steps: ScriptedItem[][], perSession = false) {
+export function stepResponder(steps: ScriptedItem[][]) {
   let index = 0;
-  let lastSession = 0;
-  return (ctx: ResponderContext): ScriptedItem[] => {
-    if (perSession && ctx.sessionIndex !== lastSession) {
-      lastSession = ctx.sessionIndex;
-      index = 0;
-    }
+  return (_ctx: ResponderContext): ScriptedItem[] => {
     const step = steps[index++];
     return step ?? [say('Anything else?', 300)];
   };
