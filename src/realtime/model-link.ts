@@ -26,6 +26,9 @@ export class ModelConnectError extends Error {
   }
 }
 
+/** Past this much unsent data the model socket is stuck: drop rather than grow memory without bound. */
+export const MAX_MODEL_BUFFERED_BYTES = 4 * 1024 * 1024;
+
 export interface ModelLinkHandler {
   onMessage(text: string): void;
   onClose(code: number, reason: string): void;
@@ -47,6 +50,8 @@ export class ModelLink {
   private handler: ModelLinkHandler | undefined;
   private readonly early: string[] = [];
   private closeInfo: { code: number; reason: string } | undefined;
+  /** Messages dropped because the socket was backed up. */
+  dropped = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -83,12 +88,19 @@ export class ModelLink {
     if (this.closeInfo) handler.onClose(this.closeInfo.code, this.closeInfo.reason);
   }
 
-  send(text: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
+  /** Sends unless the socket is closed or backed up past MAX_MODEL_BUFFERED_BYTES (then the message is dropped and counted). */
+  send(text: string): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    if (this.socket.bufferedAmount > MAX_MODEL_BUFFERED_BYTES) {
+      this.dropped++;
+      return false;
+    }
+    this.socket.send(text);
+    return true;
   }
 
-  sendEvent(event: object): void {
-    this.send(JSON.stringify(event));
+  sendEvent(event: object): boolean {
+    return this.send(JSON.stringify(event));
   }
 
   close(code = 1000, reason = 'call ended'): void {
