@@ -2,10 +2,14 @@ import dotenv from 'dotenv';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { createDrainer } from './ops/drain.js';
 import { buildServer } from './server.js';
 import { createRuntime } from './wiring.js';
 
 dotenv.config({ quiet: true });
+
+/** After the drain budget, a stuck shutdown (a hung flush or close) still ends the process before Railway's SIGKILL. */
+const HARD_EXIT_MARGIN_MS = 45_000;
 
 let config: Config;
 try {
@@ -20,15 +24,38 @@ try {
 
 const logger = createLogger(config.LOG_LEVEL);
 const runtime = await createRuntime(config, logger, systemClock);
-const { app } = await buildServer(runtime.serverDeps);
+const { app, deps } = await buildServer(runtime.serverDeps);
+const drainTimeoutMs = config.DRAIN_TIMEOUT_SECONDS * 1000;
+const drainer = createDrainer({
+  app,
+  calls: deps.calls,
+  lifecycle: deps.lifecycle,
+  clock: systemClock,
+  logger,
+  timeoutMs: drainTimeoutMs,
+  orders: deps.orders,
+});
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: wrapping up live calls now');
+    drainer.hurry();
+    return;
+  }
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  await app.close();
-  await runtime.stop();
+  setTimeout(() => {
+    logger.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, drainTimeoutMs + HARD_EXIT_MARGIN_MS).unref();
+  try {
+    await drainer.drain();
+    await runtime.stop();
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'shutdown failed');
+    process.exit(1);
+  }
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

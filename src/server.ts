@@ -1,7 +1,9 @@
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import { CallRegistry } from './call/call-registry.js';
 import type { CallControl } from './call/call-session.js';
@@ -11,8 +13,15 @@ import type { Config } from './config.js';
 import { healthRoutes } from './http/health.js';
 import type { AppDeps, OrderBacklog } from './http/deps.js';
 import { mediaStreamRoutes, MAX_FRAME_BYTES } from './http/media-stream-route.js';
+import { metricsRoutes } from './http/metrics-route.js';
+import { twilioAuthFrom } from './http/twilio-auth.js';
 import { twimlRoutes } from './http/twiml-route.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { Admission } from './ops/admission.js';
+import { MAX_TWILIO_BUFFERED_BYTES } from './ops/bounded-twilio-port.js';
+import { Lifecycle } from './ops/lifecycle.js';
+import { websocketPreClose } from './ops/websocket-pre-close.js';
 import type { ModelLink } from './realtime/model-link.js';
 import { PrewarmPool } from './realtime/prewarm-pool.js';
 
@@ -27,6 +36,10 @@ export interface ServerDeps {
   openLink?: (sessionUpdate: SessionUpdateEvent, logger: Logger) => Promise<ModelLink>;
   /** Orders waiting for the main app (durable outbox): shown in /health, flushed on shutdown. */
   orders?: OrderBacklog;
+  /** Defaults to a fresh registry with process metrics (one registry per server). */
+  metrics?: Metrics;
+  /** Unsent bytes to Twilio past which a call's stream is dropped (default 1 MiB). */
+  maxTwilioBufferedBytes?: number;
 }
 
 export interface BridgeServer {
@@ -34,31 +47,61 @@ export interface BridgeServer {
   deps: AppDeps;
 }
 
-const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+const version = packageVersion();
 
 /** The Fastify app with every route, not listening yet (the process entry point calls `listen`). */
 export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
   const clock = input.clock ?? systemClock;
   const { config, logger } = input;
+  const auth = twilioAuthFrom(config);
+  if (auth.authToken === undefined) {
+    if (config.NODE_ENV === 'production') throw new Error('TWILIO_AUTH_TOKEN is required in production (Twilio signature validation)');
+    logger.warn(
+      'TWILIO_AUTH_TOKEN is not set: Twilio signature validation is OFF' +
+        (auth.streamTokenSecret === undefined ? ' and so are stream tokens' : '') +
+        '. Anyone who finds this URL can open model sessions on your OpenAI bill. Local development only.',
+    );
+  }
+  const calls = new CallRegistry();
   const deps: AppDeps = {
     config,
     logger,
     clock,
     startedAt: clock.now(),
     version,
-    calls: new CallRegistry(),
+    calls,
     prewarm: new PrewarmPool(clock, logger, input.prewarmTtlMs),
     orgs: input.orgs,
     setup: new CallSetupFactory({ config, clock, logger, orgs: input.orgs, behaviour: input.behaviour, openLink: input.openLink }),
     control: input.control,
     orders: input.orders,
+    metrics: input.metrics ?? createMetrics(),
+    lifecycle: new Lifecycle(),
+    admission: new Admission({ calls, clock, maxCalls: config.MAX_CONCURRENT_CALLS }),
+    auth,
+    maxTwilioBufferedBytes: input.maxTwilioBufferedBytes ?? MAX_TWILIO_BUFFERED_BYTES,
   };
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: true });
   await app.register(formbody);
-  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false } });
+  await app.register(websocket, {
+    options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false },
+    preClose: websocketPreClose({ calls, lifecycle: deps.lifecycle, logger }),
+  });
   healthRoutes(app, deps);
   twimlRoutes(app, deps);
   mediaStreamRoutes(app, deps);
+  metricsRoutes(app, deps);
   app.addHook('onClose', async () => deps.prewarm.closeAll());
   return { app, deps };
+}
+
+/** From the nearest package.json above this file: the repository root, under tsx (`src/`) and when built (`dist/src/`). */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -1,10 +1,14 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { CallRegistry } from '../call/call-registry.js';
 import type { CallControl } from '../call/call-session.js';
 import type { CallSetupFactory, OrgSource } from '../call/call-setup.js';
+import type { Admission } from '../ops/admission.js';
+import type { Lifecycle } from '../ops/lifecycle.js';
 import type { PrewarmPool } from '../realtime/prewarm-pool.js';
+import type { TwilioAuth } from './twilio-auth.js';
 
 export interface OrderBacklog {
   pendingCount(): number;
@@ -25,4 +29,11 @@ export interface AppDeps {
   setup: CallSetupFactory;
   control: CallControl | undefined;
   orders: OrderBacklog | undefined;
+  /** This server's own Prometheus registry. */
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  admission: Admission;
+  auth: TwilioAuth;
+  /** Unsent bytes to Twilio past which a call's stream is dropped. */
+  maxTwilioBufferedBytes: number;
 }

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OrgConfigResult } from '../app/app-client.js';
+import type { Logger } from '../logger.js';
 import { publicWsUrl } from '../twilio/public-url.js';
 import { connectStreamTwiml, sayAndHangupTwiml } from '../twilio/twiml.js';
 import type { AppDeps } from './deps.js';
+import { CALL_TOKEN_PARAMETER, mintCallToken, twilioSignatureHook } from './twilio-auth.js';
 
 export const MEDIA_STREAM_PATH = '/ws/twilio';
 const ORG_LOOKUP_WAIT_MS = 2500;
@@ -10,54 +12,100 @@ const ORG_LOOKUP_WAIT_MS = 2500;
 export const APOLOGY_NO_ORG = "Sorry, this number is not set up to take calls right now. Please try again later. Goodbye.";
 export const APOLOGY_UNAVAILABLE = "Sorry, we can't take your call right now. Please try again in a few minutes. Goodbye.";
 export const APOLOGY_STREAM_LOST = "Sorry, we lost the connection. Please call us back. Goodbye.";
+export const APOLOGY_BUSY = 'Sorry, all our lines are busy right now. Please call back in a few minutes. Goodbye.';
 
 type Params = Record<string, string | undefined>;
 
 /**
  * Twilio's voice webhook. Answers TwiML that connects the call to our media stream, with the call's
- * context in `<Parameter>`s (the Stream url takes no query string). Looks the org up (and so warms
- * the cache) and pre-warms the model session while the phone still rings.
+ * context and stream token in `<Parameter>`s (the Stream url takes no query string). The signature is
+ * checked first (preValidation); then the caps; then the org lookup (which warms the cache) and the
+ * pre-warm of the model session while the phone still rings.
  */
 export function twimlRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.route({
     method: ['GET', 'POST'],
     url: '/twiml/start',
-    handler: async (req, reply) => {
-      const params = webhookParams(req);
-      const orgId = params.orgId?.trim();
-      const callSid = params.CallSid;
-      const log = deps.logger.child({ callSid, orgId });
-      if (!orgId) {
-        log.warn('webhook without orgId; answering with an apology');
-        return sendTwiml(reply, sayAndHangupTwiml(APOLOGY_NO_ORG));
-      }
-      const lookup = await orgWithin(deps, orgId, ORG_LOOKUP_WAIT_MS);
-      if (lookup?.kind === 'not-found') {
-        log.warn('unknown org; answering with an apology');
-        return sendTwiml(reply, sayAndHangupTwiml(APOLOGY_NO_ORG));
-      }
-      if (lookup?.kind === 'unavailable') {
-        log.error({ reason: lookup.reason }, 'org config unavailable; answering with an apology');
-        return sendTwiml(reply, sayAndHangupTwiml(APOLOGY_UNAVAILABLE));
-      }
-      if (lookup?.kind === 'ok' && callSid) {
-        const org = lookup.config;
-        deps.prewarm.add(callSid, () => deps.setup.openFor(org, log));
-      }
-      const parameters: Record<string, string> = { orgId };
-      if (callSid) parameters.callSid = callSid;
-      if (params.From) parameters.from = params.From;
-      if (params.To) parameters.to = params.To;
-      const twiml = connectStreamTwiml({
-        streamUrl: publicWsUrl(MEDIA_STREAM_PATH, req, deps.config.PUBLIC_URL),
-        parameters,
-        // Runs only if the stream dies without the bridge ending the call over REST (crash, redeploy).
-        afterStream: deps.control ? { say: APOLOGY_STREAM_LOST } : undefined,
-      });
-      log.info({ prewarm: lookup?.kind === 'ok' && Boolean(callSid) }, 'call answered with a media stream');
-      return sendTwiml(reply, twiml);
-    },
+    preValidation: twilioSignatureHook(deps, 'webhook_signature'),
+    handler: async (req, reply) => sendTwiml(reply, await answer(req, deps)),
   });
+}
+
+async function answer(req: FastifyRequest, deps: AppDeps): Promise<string> {
+  const params = webhookParams(req);
+  const orgId = params.orgId?.trim();
+  const callSid = params.CallSid;
+  const log = deps.logger.child({ callSid, orgId });
+  if (deps.lifecycle.draining) {
+    log.info('draining: answering busy');
+    return sayAndHangupTwiml(APOLOGY_BUSY);
+  }
+  if (!orgId) {
+    log.warn('webhook without orgId; answering with an apology');
+    return sayAndHangupTwiml(APOLOGY_NO_ORG);
+  }
+  const admitted = callSid ? deps.admission.reserve(callSid, orgId) : deps.admission.hasRoom();
+  if (!admitted) {
+    log.warn({ liveCalls: deps.calls.size, maxCalls: deps.config.MAX_CONCURRENT_CALLS }, 'global call cap reached; answering busy');
+    return sayAndHangupTwiml(APOLOGY_BUSY);
+  }
+  let refused = true;
+  try {
+    const twiml = await connectOrRefuse(req, deps, params, orgId, log);
+    refused = twiml.refused;
+    return twiml.body;
+  } finally {
+    if (refused && callSid) deps.admission.release(callSid);
+  }
+}
+
+async function connectOrRefuse(
+  req: FastifyRequest,
+  deps: AppDeps,
+  params: Params,
+  orgId: string,
+  log: Logger,
+): Promise<{ body: string; refused: boolean }> {
+  const refuse = (text: string) => ({ body: sayAndHangupTwiml(text), refused: true });
+  const callSid = params.CallSid;
+  const lookup = await orgWithin(deps, orgId, ORG_LOOKUP_WAIT_MS);
+  if (lookup?.kind === 'not-found') {
+    log.warn('unknown org; answering with an apology');
+    return refuse(APOLOGY_NO_ORG);
+  }
+  if (lookup?.kind === 'unavailable') {
+    log.error({ reason: lookup.reason }, 'org config unavailable; answering with an apology');
+    return refuse(APOLOGY_UNAVAILABLE);
+  }
+  const orgCap = lookup?.kind === 'ok' ? lookup.config.maxConcurrentCalls : undefined;
+  if (!deps.admission.withinOrgCap(orgId, orgCap)) {
+    log.warn({ orgCap }, "org's call cap reached; answering busy");
+    return refuse(APOLOGY_BUSY);
+  }
+  const parameters: Record<string, string> = { orgId };
+  if (callSid) parameters.callSid = callSid;
+  if (params.From) parameters.from = params.From;
+  if (params.To) parameters.to = params.To;
+  if (deps.auth.streamTokenSecret !== undefined) {
+    if (!callSid) {
+      log.warn('webhook without CallSid: no stream token can be minted; answering with an apology');
+      return refuse(APOLOGY_UNAVAILABLE);
+    }
+    parameters[CALL_TOKEN_PARAMETER] = mintCallToken(deps.auth, callSid, orgId, deps.clock.wallNow().getTime())!;
+  }
+  const body = connectStreamTwiml({
+    streamUrl: publicWsUrl(MEDIA_STREAM_PATH, req, deps.config.PUBLIC_URL),
+    parameters,
+    // Runs only if the stream dies without the bridge ending the call over REST (crash, redeploy).
+    afterStream: deps.control ? { say: APOLOGY_STREAM_LOST } : undefined,
+  });
+  const prewarm = lookup?.kind === 'ok' && Boolean(callSid);
+  if (lookup?.kind === 'ok' && callSid) {
+    const org = lookup.config;
+    deps.prewarm.add(callSid, () => deps.setup.openFor(org, log));
+  }
+  log.info({ prewarm }, 'call answered with a media stream');
+  return { body, refused: false };
 }
 
 function webhookParams(req: FastifyRequest): Params {

@@ -45,6 +45,11 @@ export interface Harness {
   logs: Array<Record<string, unknown>>;
   rawLogs: string[];
   call(options?: Partial<TwilioCallOptions>): Promise<SimCall>;
+  /**
+   * POSTs Twilio's voice webhook (`/twiml/start` + `query`) with a form body; signed like Twilio would (over
+   * PUBLIC_URL or the local URL) when TWILIO_AUTH_TOKEN is set, unless `headers` carries its own X-Twilio-Signature.
+   */
+  webhook(query?: string, form?: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -117,6 +122,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       calls.push(call);
       twilioRest?.attach(call);
       return call;
+    },
+    webhook(query = '', form = {}, headers = {}) {
+      const path = `/twiml/start${query}`;
+      const signed: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...headers };
+      const token = config.TWILIO_AUTH_TOKEN;
+      const hasSignature = Object.keys(headers).some((name) => name.toLowerCase() === 'x-twilio-signature');
+      if (token && !hasSignature) signed['x-twilio-signature'] = computeTwilioSignature(token, `${config.PUBLIC_URL ?? `http://127.0.0.1:${port}`}${path}`, form);
+      return fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: signed, body: new URLSearchParams(form).toString() });
     },
     async close() {
       await Promise.all(calls.filter((c) => c.isOpen).map((c) => c.hangUp().catch(() => undefined)));

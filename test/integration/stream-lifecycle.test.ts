@@ -26,7 +26,7 @@ describe('stream lifecycle', () => {
 
   it('refuses a start without an orgId (1008) without opening a model session', async () => {
     h = await startHarness();
-    const call = await h.call({ customParameters: {} });
+    const call = await h.call({ customParameters: { orgId: '' } });
     expect((await call.waitForClose(3000)).code).toBe(1008);
     expect(h.model.sessions).toHaveLength(0);
   });

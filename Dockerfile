@@ -1,0 +1,24 @@
+# Voice bridge: build with the dev toolchain, run on production dependencies only, as a non-root user.
+# CMD starts `node` directly (no npm, no shell) so SIGTERM reaches Node and the call drain runs (src/ops/drain.ts).
+
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY sim ./sim
+COPY bench ./bench
+RUN npm run build
+
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The order outbox lives in DATA_DIR (default ./data); mount a volume there to keep it across deploys.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+EXPOSE 8080
+CMD ["node", "dist/src/index.js"]

@@ -1,0 +1,38 @@
+import type { TwilioPort } from '../call/call-session.js';
+import type { Logger } from '../logger.js';
+
+/** Past this much unsent data the peer is not reading (a stuck or dead Twilio edge): 1 MiB is over a minute of audio. */
+export const MAX_TWILIO_BUFFERED_BYTES = 1024 * 1024;
+
+/** The slice of a `ws` WebSocket the port uses. */
+export interface OutboundSocket {
+  readonly readyState: number;
+  readonly OPEN: number;
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
+}
+
+/**
+ * The call's path to Twilio, with a bound on what may pile up unsent: over `maxBufferedBytes` the socket is
+ * terminated (a close frame would only queue behind the backlog), which ends the call through its `close` event.
+ */
+export function boundedTwilioPort(socket: OutboundSocket, logger: Logger, maxBufferedBytes = MAX_TWILIO_BUFFERED_BYTES): TwilioPort {
+  let cut = false;
+  return {
+    send(text) {
+      if (cut || socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > maxBufferedBytes) {
+        cut = true;
+        logger.error({ bufferedBytes: socket.bufferedAmount, maxBufferedBytes }, 'Twilio is not reading the stream; dropping it');
+        socket.terminate();
+        return;
+      }
+      socket.send(text);
+    },
+    close(code, reason) {
+      socket.close(code, reason);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Graceful shutdown (SIGTERM on a redeploy, SIGINT locally): stop taking calls, let live calls finish for up to
+ * DRAIN_TIMEOUT_SECONDS, then have each remaining call say a last line and hang up, flush confirmed orders, close.
+ *
+ * Budget: Railway's `drainingSeconds` (railway.json, 660) must cover DRAIN_TIMEOUT_SECONDS (600 by default) plus the
+ * wrap-up (a goodbye of at most 10 s, then a REST hang-up), the order flush and closing the server: 60 s of margin.
+ * Raise `drainingSeconds` with DRAIN_TIMEOUT_SECONDS.
+ */
+import type { Clock } from '../clock.js';
+import type { EndReason } from '../call/call-session.js';
+import type { OrderBacklog } from '../http/deps.js';
+import type { Logger } from '../logger.js';
+import type { Lifecycle } from './lifecycle.js';
+
+export const SHUTDOWN_WRAP_UP_INSTRUCTIONS =
+  'We have to end this call now because the phone line is restarting. In one or two short sentences: apologise, say that any ' +
+  'order you already confirmed has been placed and anything not confirmed yet was not, invite the caller to call back, and say ' +
+  'goodbye. Do not call any tools.';
+
+/** A live call as the drainer sees it (CallSession fits). */
+export interface DrainableCall {
+  wrapUp(reason: EndReason, instructions: string): Promise<void>;
+}
+
+export interface DrainableCalls {
+  readonly size: number;
+  all(): DrainableCall[];
+  whenEmpty(): Promise<void>;
+}
+
+export interface DrainerOptions {
+  /** Closed last (Fastify: `app.close()`); the WebSocket preClose then only meets calls that already ended. */
+  app: { close(): Promise<unknown> };
+  calls: DrainableCalls;
+  lifecycle: Lifecycle;
+  clock: Clock;
+  logger: Logger;
+  timeoutMs: number;
+  orders?: OrderBacklog | undefined;
+  wrapUpInstructions?: string;
+}
+
+export interface DrainResult {
+  callsAtStart: number;
+  /** Calls still alive at the deadline, wrapped up by the drainer. */
+  wrappedUp: number;
+  /** Orders still waiting for the main app after the flush (kept in the durable outbox). */
+  ordersPending: number;
+}
+
+export interface Drainer {
+  /** Starts draining (idempotent: every call returns the same promise). */
+  drain(): Promise<DrainResult>;
+  /** Skips the rest of the wait: wraps up the live calls now (a second signal). */
+  hurry(): void;
+}
+
+export function createDrainer(opts: DrainerOptions): Drainer {
+  const { clock, logger } = opts;
+  let running: Promise<DrainResult> | undefined;
+  let hurryUp: () => void = () => undefined;
+  const deadline = new Promise<void>((resolve) => (hurryUp = resolve));
+
+  async function waitForCalls(): Promise<void> {
+    const timer = clock.setTimeout(hurryUp, opts.timeoutMs);
+    try {
+      await Promise.race([opts.calls.whenEmpty(), deadline]);
+    } finally {
+      clock.clearTimeout(timer);
+    }
+  }
+
+  async function run(): Promise<DrainResult> {
+    opts.lifecycle.beginDrain();
+    const callsAtStart = opts.calls.size;
+    logger.info({ liveCalls: callsAtStart, timeoutSeconds: opts.timeoutMs / 1000 }, 'draining: no new calls; waiting for live calls to end');
+    await waitForCalls();
+    const left = opts.calls.all();
+    if (left.length > 0) {
+      logger.warn({ liveCalls: left.length }, 'drain deadline reached; wrapping up the remaining calls');
+      const instructions = opts.wrapUpInstructions ?? SHUTDOWN_WRAP_UP_INSTRUCTIONS;
+      await Promise.allSettled(left.map((call) => call.wrapUp('shutdown', instructions)));
+    }
+    const ordersPending = await flushOrders(opts.orders, logger);
+    await opts.app.close();
+    logger.info({ callsAtStart, wrappedUp: left.length, ordersPending }, 'drained');
+    return { callsAtStart, wrappedUp: left.length, ordersPending };
+  }
+
+  return {
+    drain: () => (running ??= run()),
+    hurry: () => hurryUp(),
+  };
+}
+
+async function flushOrders(orders: OrderBacklog | undefined, logger: Logger): Promise<number> {
+  if (!orders) return 0;
+  try {
+    const pending = await orders.flush();
+    if (pending > 0) logger.warn({ pending }, 'orders still waiting for the main app; they stay in the outbox for the next start');
+    return pending;
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'flushing the order outbox failed; orders stay in the outbox');
+    return orders.pendingCount();
+  }
+}

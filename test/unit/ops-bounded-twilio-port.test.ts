@@ -1,0 +1,70 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { boundedTwilioPort, type OutboundSocket } from '../../src/ops/bounded-twilio-port.js';
+
+class FakeSocket implements OutboundSocket {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  sent: string[] = [];
+  terminated = 0;
+  closed: Array<[number, string]> = [];
+  send(data: string): void {
+    this.sent.push(data);
+  }
+  close(code: number, reason: string): void {
+    this.closed.push([code, reason]);
+  }
+  terminate(): void {
+    this.terminated++;
+    this.readyState = 3;
+  }
+}
+
+function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger('info', sink), lines };
+}
+
+describe('boundedTwilioPort', () => {
+  it('sends while the backlog stays under the limit', () => {
+    const socket = new FakeSocket();
+    const port = boundedTwilioPort(socket, capturingLogger().logger, 1000);
+    socket.bufferedAmount = 1000;
+    port.send('a');
+    expect(socket.sent).toEqual(['a']);
+    expect(socket.terminated).toBe(0);
+  });
+
+  it('drops the stream (terminate, logged once) when the peer stops reading, and sends nothing more', () => {
+    const socket = new FakeSocket();
+    const { logger, lines } = capturingLogger();
+    const port = boundedTwilioPort(socket, logger, 1000);
+    socket.bufferedAmount = 1001;
+    port.send('a');
+    socket.readyState = 1; // even if the socket still claimed to be open, the port stays cut
+    port.send('b');
+    expect(socket.sent).toEqual([]);
+    expect(socket.terminated).toBe(1);
+    const errors = lines.filter((l) => l.msg === 'Twilio is not reading the stream; dropping it');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.bufferedBytes).toBe(1001);
+  });
+
+  it('sends nothing on a socket that is not open, and passes close through', () => {
+    const socket = new FakeSocket();
+    const port = boundedTwilioPort(socket, capturingLogger().logger);
+    socket.readyState = 2;
+    port.send('a');
+    port.close(1000, 'bye');
+    expect(socket.sent).toEqual([]);
+    expect(socket.closed).toEqual([[1000, 'bye']]);
+  });
+});
