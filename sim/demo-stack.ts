@@ -1,0 +1,141 @@
+/**
+ * Everything `npm run demo` runs, in this process on 127.0.0.1 (port 0): the real bridge (createRuntime +
+ * buildServer), the stand-in main app and the stand-in OpenAI Realtime model. The bridge logs to a file, and the
+ * few lines the demo reads (`call ended`, `call record`) are kept in memory.
+ */
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Clock } from '../src/clock.js';
+import { testConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { buildServer, type BridgeServer } from '../src/server.js';
+import { createRuntime, type Runtime } from '../src/wiring.js';
+import { startMainApp, type MainAppStandIn } from './main-app.js';
+import { EventLog } from './realtime-event-log.js';
+import { startRealtimeSim, type RealtimeSim } from './realtime-server.js';
+import type { RealtimeSimOptions } from './realtime-types.js';
+
+/** A bridge log line, keyed by its message. */
+export type BridgeLogLine = { type: string; [field: string]: unknown };
+
+/** Bridge log messages the demo reads. */
+const KEPT_MESSAGES = new Set(['call ended', 'call record']);
+const DEMO_API_KEY = 'sk-demo-not-a-real-key';
+
+export interface DemoStack {
+  model: RealtimeSim;
+  mainApp: MainAppStandIn;
+  bridge: BridgeServer;
+  runtime: Runtime;
+  bridgeUrl: string;
+  logFile: string;
+  bridgeLog: EventLog<BridgeLogLine>;
+  close(): Promise<void>;
+}
+
+export interface DemoStackOptions {
+  clock: Clock;
+  model: Pick<RealtimeSimOptions, 'responder' | 'transcribe'>;
+  /** Delete the temp directory (logs, outbox) on close; otherwise the log file stays for reading. */
+  removeDataDir?: boolean;
+}
+
+export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'voice-bridge-demo-'));
+  const logFile = join(dataDir, 'bridge.log');
+  const bridgeLog = new EventLog<BridgeLogLine>('bridge log');
+  const file = createWriteStream(logFile);
+  const closers: Array<() => Promise<void>> = [
+    async () => {
+      file.end();
+      await once(file, 'close');
+      if (options.removeDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  ];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const model = await startRealtimeSim({ apiKey: DEMO_API_KEY, clock: options.clock, ...options.model });
+    closers.push(() => model.close());
+    const mainApp = await startMainApp();
+    closers.push(() => mainApp.close());
+    const config = testConfig({
+      NODE_ENV: 'development',
+      OPENAI_API_KEY: DEMO_API_KEY,
+      OPENAI_REALTIME_URL: model.url,
+      APP_URL: mainApp.url,
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir,
+    });
+    const logger = createLogger(config.LOG_LEVEL, logSink(file, bridgeLog));
+    const runtime = await createRuntime(config, logger, options.clock);
+    closers.push(() => runtime.stop());
+    const bridge = await buildServer({ ...runtime.serverDeps, clock: options.clock });
+    closers.push(() => bridge.app.close());
+    await bridge.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = bridge.app.server.address() as AddressInfo;
+    return { model, mainApp, bridge, runtime, bridgeUrl: `http://127.0.0.1:${port}`, logFile, bridgeLog, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Writes every log line to the file and keeps the ones the demo reads. */
+function logSink(file: NodeJS.WritableStream, kept: EventLog<BridgeLogLine>): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      file.write(chunk);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.includes('"msg":"call ')) continue;
+        const entry = parseLine(line);
+        if (typeof entry?.msg === 'string' && KEPT_MESSAGES.has(entry.msg)) kept.push({ ...entry, type: entry.msg });
+      }
+      done();
+    },
+  });
+}
+
+function parseLine(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface StreamInstructions {
+  streamUrl: string;
+  parameters: Record<string, string>;
+}
+
+/** POSTs Twilio's voice webhook as Twilio would for an incoming call and reads the `<Connect><Stream>` answer. */
+export async function answerIncomingCall(bridgeUrl: string, orgId: string, form: Record<string, string>): Promise<StreamInstructions> {
+  const res = await fetch(`${bridgeUrl}/twiml/start?orgId=${encodeURIComponent(orgId)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
+  const twiml = await res.text();
+  if (res.status !== 200) throw new Error(`the TwiML webhook answered HTTP ${res.status}`);
+  return readStreamTwiml(twiml);
+}
+
+const XML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
+const unescapeXml = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (entity) => XML_ENTITIES[entity]!);
+
+/** The stream URL and `<Parameter>`s of a `<Connect><Stream>` document (what Twilio acts on). */
+export function readStreamTwiml(twiml: string): StreamInstructions {
+  const url = /<Stream url="([^"]*)"/.exec(twiml)?.[1];
+  if (url === undefined) throw new Error(`the TwiML webhook did not connect a stream: ${twiml.slice(0, 200)}`);
+  const parameters: Record<string, string> = {};
+  for (const [, name, value] of twiml.matchAll(/<Parameter name="([^"]*)" value="([^"]*)"\/>/g)) {
+    parameters[unescapeXml(name!)] = unescapeXml(value!);
+  }
+  return { streamUrl: unescapeXml(url), parameters };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { checkDemo, EXPECTED_SUBTOTAL_CENTS, type DemoFacts } from '../../sim/demo-checks.js';
+import { readStreamTwiml } from '../../sim/demo-stack.js';
+import { runDemo } from '../../sim/demo.js';
+import { loadContractExample, type RecordedOrder } from '../../sim/main-app.js';
+import { connectStreamTwiml } from '../../src/twilio/twiml.js';
+
+const org = loadContractExample('org-config.example.json') as { greeting: string };
+const stamped = (speaker: string, text: string) => new RegExp(`^\\[\\s*\\d+\\.\\d\\ds\\] ${speaker}\\s+${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+
+describe('npm run demo', () => {
+  it('runs the scripted call through the real bridge: greeting, barge-in, one correctly priced order, agent hang-up', async () => {
+    const printed: string[] = [];
+    const result = await runDemo({ out: (line) => printed.push(line), keepLogs: false });
+
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.greeting?.text).toBe(org.greeting);
+    // Barge-in: Twilio got a clear and the model a truncate short of the whole answer.
+    expect(result.clears).toBe(1);
+    expect(result.truncations).toHaveLength(1);
+    expect(result.truncations[0]!.audioEndMs).toBeGreaterThan(0);
+    expect(result.truncations[0]!.audioEndMs).toBeLessThan(result.truncations[0]!.itemAudioMs);
+    // Exactly one order reached the main app, priced by the bridge from the menu.
+    expect(result.orders).toHaveLength(1);
+    const body = result.orders[0]!.body;
+    expect(body.subtotalCents).toBe(4150);
+    expect(body.items.map((i) => [i.itemId, i.quantity, i.lineTotalCents])).toEqual([
+      ['item_margherita', 2, 3900],
+      ['item_cola', 1, 250],
+    ]);
+    expect(body.customer).toEqual({ name: 'Ana', phone: '+15551230000' });
+    expect(result.callEnd).toEqual({ by: 'bridge', reason: 'agent-hung-up' });
+    expect(result.turnLatenciesMs).toHaveLength(3);
+    expect(result.violations).toEqual([]);
+    expect(result.bridgeRecord).toMatchObject({ endReason: 'agent-hung-up', bargeIns: 1, turns: 3 });
+
+    // The printed conversation, with timestamps.
+    expect(printed).toEqual(result.lines);
+    const has = (pattern: RegExp) => expect(printed.some((line) => pattern.test(line)), String(pattern)).toBe(true);
+    has(stamped('AGENT', org.greeting));
+    has(stamped('CALLER', 'Do you have pizza?'));
+    has(/^\[\s*\d+\.\d\ds\] \(barge-in: /);
+    has(stamped('TOOL', 'add_item → ok, line 1: 2 × Margherita Pizza (Large, Mushrooms; note: well done) $39.00'));
+    has(stamped('TOOL', `submit_order → ok, placed as order ${result.orders[0]!.orderId}, total $41.50`));
+    has(/subtotal \$41\.50 \(4150 cents, USD\)/);
+    has(/end_call: once the goodbye had played, the bridge closed the stream/);
+    expect(printed.at(-1)).toBe('Demo OK.');
+  }, 40_000);
+
+  it('fails with the step it was on when the overall guard runs out, and still shuts everything down', async () => {
+    const printed: string[] = [];
+    const result = await runDemo({ out: (line) => printed.push(line), keepLogs: false, timeoutMs: 1500 });
+
+    expect(result.ok).toBe(false);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/^failed while .+: timed out after 1\.5 s$/);
+    expect(printed.at(-1)).toBe(`DEMO FAILED: ${result.problems[0]}`);
+    expect(result.orders).toEqual([]);
+  }, 30_000);
+});
+
+describe('demo checks', () => {
+  const order = { orderId: 'ord_1', idempotencyKey: 'CA1:order:1', body: { subtotalCents: EXPECTED_SUBTOTAL_CENTS } } as RecordedOrder;
+  const passing: DemoFacts = {
+    greeting: { text: org.greeting, firstAudioAfterMs: 100 },
+    turnLatenciesMs: [500],
+    clears: 1,
+    truncations: [{ itemId: 'item_1', contentIndex: 0, audioEndMs: 1200, itemAudioMs: 5000 }],
+    orders: [order],
+    callEnd: { by: 'bridge', reason: 'agent-hung-up' },
+    violations: [],
+    bridgeRecord: undefined,
+  };
+
+  it('passes a complete run and names each missing piece', () => {
+    expect(checkDemo(passing, org.greeting)).toEqual([]);
+    expect(checkDemo({ ...passing, greeting: { text: 'Hi', firstAudioAfterMs: 1 } }, org.greeting)).toEqual([expect.stringMatching(/greeting was "Hi"/)]);
+    expect(checkDemo({ ...passing, truncations: [] }, org.greeting)).toEqual(['no barge-in: 1 clear(s), 0 truncate(s)']);
+    expect(checkDemo({ ...passing, orders: [order, order] }, org.greeting)).toEqual(['expected exactly 1 order at the main app, got 2']);
+    expect(checkDemo({ ...passing, orders: [{ ...order, body: { ...order.body, subtotalCents: 3900 } }] }, org.greeting)).toEqual(['order subtotal 3900 cents, expected 4150']);
+    expect(checkDemo({ ...passing, callEnd: { by: 'caller', reason: 'caller-hung-up' } }, org.greeting)).toEqual([expect.stringMatching(/did not end by the agent/)]);
+    expect(checkDemo({ ...passing, violations: [{ code: 31951, reason: 'bad streamSid', at: 1 }] }, org.greeting)).toEqual([expect.stringMatching(/1 invalid message/)]);
+  });
+});
+
+describe('reading the TwiML webhook answer', () => {
+  it('gets the stream URL and every parameter back, unescaped', () => {
+    const twiml = connectStreamTwiml({ streamUrl: 'ws://127.0.0.1:9/ws/twilio', parameters: { orgId: 'org_luigis', note: `Tom & "Jerry's" <3>` } });
+    expect(readStreamTwiml(twiml)).toEqual({ streamUrl: 'ws://127.0.0.1:9/ws/twilio', parameters: { orgId: 'org_luigis', note: `Tom & "Jerry's" <3>` } });
+  });
+
+  it('says what came back when the answer is not a stream', () => {
+    expect(() => readStreamTwiml('<?xml version="1.0"?><Response><Say>Sorry</Say><Hangup/></Response>')).toThrow(/did not connect a stream: .*Sorry/);
+  });
+});
