@@ -54,6 +54,14 @@ export type EndReason =
   | 'max-duration'
   | 'shutdown';
 
+/** The call as its parts see it (CallSession fits). */
+export interface CallStatus {
+  readonly ended: boolean;
+  /** Ending (a goodbye may still be playing) or ended. */
+  readonly closing: boolean;
+  end(reason: EndReason, opts?: { apology?: boolean }): Promise<void>;
+}
+
 export interface TwilioPort {
   send(text: string): void;
   close(code: number, reason: string): void;

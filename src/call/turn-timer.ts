@@ -7,7 +7,8 @@ export interface CallObserver {
   turnLatency?(stage: 'first_audio' | 'playout', ms: number): void;
   bargeIn?(): void;
   modelError?(code: string): void;
-  modelReconnect?(): void;
+  modelReconnected?(): void;
+  orderSubmitted?(orderId: string): void;
   toolFinished?(name: string, outcome: string, ms: number): void;
   usage?(usage: Record<string, unknown> | undefined): void;
 }

@@ -33,7 +33,7 @@ describe('npm run demo', () => {
     expect(result.callEnd).toEqual({ by: 'bridge', reason: 'agent-hung-up' });
     expect(result.turnLatenciesMs).toHaveLength(3);
     expect(result.violations).toEqual([]);
-    expect(result.bridgeRecord).toMatchObject({ endReason: 'agent-hung-up', bargeIns: 1, turns: 3 });
+    expect(result.bridgeRecord).toMatchObject({ endReason: 'agent-hung-up', bargeIns: 1, turns: 3, orderId: result.orders[0]!.orderId });
 
     // The printed conversation, with timestamps.
     expect(printed).toEqual(result.lines);

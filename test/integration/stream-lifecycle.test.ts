@@ -63,7 +63,10 @@ describe('stream lifecycle', () => {
     const [bad, good] = await Promise.all([h.call(), h.call()]);
     await Promise.all([bad.waitForAudio(50), good.waitForAudio(50)]);
     bad.sendRaw(JSON.stringify({ event: 'media', streamSid: bad.streamSid, media: { payload: 'A'.repeat(70_000) } }));
-    expect((await bad.waitForClose(3000)).code).toBe(1009);
+    // ws answers 1009 (message too big) and drops the connection; the close frame may not make it back.
+    const closed = await bad.waitForClose(3000);
+    expect([1009, 1006]).toContain(closed.code);
+    expect(closed.by).toBe('bridge');
     await waitForCondition(() => h!.bridge.deps.calls.size === 1);
     const before = good.receivedMs;
     await good.say(600);
