@@ -7,21 +7,11 @@ export const FRAME_MS = 20;
 export const FRAME_BYTES = FRAME_MS * BYTES_PER_MS;
 export const MULAW_SILENCE = 0xff;
 
+import { linearToMulaw } from '../src/audio.js';
+
+export { linearToMulaw };
+
 const BIAS = 0x84;
-const CLIP = 32635;
-
-export function linearToMulaw(sample: number): number {
-  let s = Math.max(-32768, Math.min(32767, Math.round(sample)));
-  const sign = s < 0 ? 0x80 : 0;
-  if (s < 0) s = -s;
-  if (s > CLIP) s = CLIP;
-  s += BIAS;
-  let exponent = 7;
-  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (s >> (exponent + 3)) & 0x0f;
-  return ~(sign | (exponent << 4) | mantissa) & 0xff;
-}
-
 const DECODE_TABLE = new Int16Array(256);
 for (let i = 0; i < 256; i++) {
   const u = ~i & 0xff;

@@ -8,3 +8,19 @@ export function base64ByteLength(b64: string): number {
   const padding = b64.charCodeAt(len - 1) !== 61 ? 0 : b64.charCodeAt(len - 2) === 61 ? 2 : 1;
   return (len >>> 2) * 3 - padding;
 }
+
+const MULAW_BIAS = 0x84;
+const MULAW_CLIP = 32635;
+
+/** G.711 μ-law encoding of one 16-bit linear sample. */
+export function linearToMulaw(sample: number): number {
+  let s = Math.max(-32768, Math.min(32767, Math.round(sample)));
+  const sign = s < 0 ? 0x80 : 0;
+  if (s < 0) s = -s;
+  if (s > MULAW_CLIP) s = MULAW_CLIP;
+  s += MULAW_BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (s >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | mantissa) & 0xff;
+}

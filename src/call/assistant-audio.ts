@@ -26,6 +26,11 @@ export class AssistantAudio {
     return bytes;
   }
 
+  /** Audio the bridge plays by itself (the hold cue): not model output, so it is not in the ledger; `clear` still stops it. */
+  cue(base64Audio: string): void {
+    this.sendToTwilio(this.encoder.media(base64Audio));
+  }
+
   /** The item's audio is complete: a `done` mark echoes once the caller has heard all of it. */
   audioDone(responseId: string, itemId: string, contentIndex: number): void {
     if (this.discarded.has(responseId)) return;

@@ -10,6 +10,7 @@ import type { CallStatus, OrderingRunner } from './call-types.js';
 import type { CallerAudio } from './caller-audio.js';
 import { ModelResponses } from './model-responses.js';
 import type { ResponseRequest } from './response-sequencer.js';
+import { HOLD_CUE_AUDIO, HoldCue } from './hold-cue.js';
 import { ToolCalls } from './tool-calls.js';
 import type { Transcript } from './transcript.js';
 import type { CallObserver, TurnTimer } from './turn-timer.js';
@@ -49,10 +50,14 @@ export class Conversation {
   private pendingAction: { action: CallAction; responseId: string; callId: string } | undefined;
   private readonly spokenResponses = new Set<string>();
   private lastSpokenResponse: string | undefined;
+  private readonly holdCue: HoldCue;
 
   constructor(private readonly deps: ConversationDeps) {
     this.assistantAudio = deps.assistantAudio;
     this.turns = deps.turns;
+    this.holdCue = new HoldCue(deps.clock, () => {
+      if (!this.assistantAudio.playing) this.assistantAudio.cue(HOLD_CUE_AUDIO);
+    });
     this.responses = new ModelResponses((event) => this.link?.sendEvent(event), deps.turns);
   }
 
@@ -76,7 +81,11 @@ export class Conversation {
       logger: deps.log,
       timeoutMs: deps.toolTimeoutMs,
       clock: deps.clock,
-      onToolFinished: (name, outcome, ms) => deps.observer?.toolFinished?.(name, outcome, ms),
+      onToolStarted: () => this.holdCue.toolStarted(),
+      onToolFinished: (name, outcome, ms) => {
+        this.holdCue.toolFinished();
+        deps.observer?.toolFinished?.(name, outcome, ms);
+      },
     });
   }
 
@@ -154,6 +163,7 @@ export class Conversation {
   }
 
   abortTools(): void {
+    this.holdCue.stop();
     this.tools?.abortAll();
   }
 

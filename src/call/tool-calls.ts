@@ -14,6 +14,7 @@ export interface ToolCallPorts {
   requestFollowUp(): void;
   logger: Logger;
   timeoutMs: number;
+  onToolStarted?(name: string): void;
   onToolFinished?(name: string, outcome: 'ok' | 'rejected' | 'error' | 'timeout', ms: number): void;
   clock: Clock;
 }
@@ -73,6 +74,7 @@ export class ToolCalls {
     const { ports } = this;
     const controller = new AbortController();
     this.aborts.add(controller);
+    ports.onToolStarted?.(name);
     const started = ports.clock.now();
     let timer: TimerHandle | undefined;
     let outcome: 'ok' | 'rejected' | 'error' | 'timeout' = 'ok';

@@ -57,7 +57,7 @@ function orderingRules(org: OrgConfig): string[] {
     'Ask for every required choice (such as a size) before adding the item. If a tool answers ok:false, explain the reason briefly and ask the caller how to proceed.',
     fulfillment.length > 1 ? `Ask whether the order is for ${orList(fulfillment)}; for delivery also take the address.` : `All orders are ${fulfillment[0]}; do not offer anything else.`,
     'Before submitting: call get_order, read the whole order back (items, options, quantities) and the total, and get a clear yes from the caller. Also ask for a name for the order.',
-    'Call submit_order once, only after that yes. Then tell the caller what it returned: the order number and ready time, or that the order was received and will be confirmed, or why it was refused.',
+    'Call submit_order once, only after that yes, and in the same turn first say a short "One moment while I place that." so the caller is not left in silence. Then tell the caller what it returned: the order number and ready time, or that the order was received and will be confirmed, or why it was refused.',
     'This is a phone call: keep answers short and natural, one question at a time, and say amounts the way people speak them.',
   ];
 }

@@ -74,6 +74,10 @@ describe('a call through the bridge', () => {
     const callerLine = await waitForLog(h, (l) => l.msg === 'caller said');
     expect(callerLine).toMatchObject({ callSid: call.callSid, streamSid: call.streamSid, orgId: 'org_luigis', caller: 'One large margherita please' });
     expect(h.logs.some((l) => l.msg === 'agent said' && l.agent === 'A large margherita, got it.')).toBe(true);
+    await call.hangUp();
+    const ended = await waitForLog(h, (l) => l.msg === 'call ended');
+    expect(ended.transcript).toContain('Caller: One large margherita please');
+    expect(ended.transcript).toContain('Agent: A large margherita, got it.');
     expect(call.violations).toEqual([]);
   });
 

@@ -27,6 +27,7 @@ describe('the model connection must not drop the caller', () => {
     await first.waitUntil(() => first.responses.length === 2 && first.responses[1]!.status === 'completed', 5000, 'the cart to have a pizza');
     await call.waitFor(() => call.bufferedMs === 0 && call.receivedMs >= 500, 5000, 'agent quiet');
     first.drop();
+    const framesAtDrop = call.mediaFramesSent;
     const second = await h.model.nextSession(3000);
     const update = (await second.waitForReceived('session.update', 3000)) as unknown as { session: { instructions: string; tools: unknown[] } };
     expect(update.session.instructions).toMatch(/Margherita/);
@@ -36,6 +37,10 @@ describe('the model connection must not drop the caller', () => {
     // The caller is still on the line; caller audio flows into the new session.
     expect(call.isOpen).toBe(true);
     await second.waitUntil(() => second.appendedBytes > 160 * 5, 3000, 'caller audio in the new session');
+    // Caller audio of the gap was buffered and handed to the new session, not lost (a frame or two may have been in flight).
+    const sinceDrop = call.mediaFramesSent - framesAtDrop;
+    await second.waitUntil(() => second.appendedBytes >= (call.mediaFramesSent - framesAtDrop - 2) * 160, 3000, 'gap audio flushed');
+    expect(sinceDrop).toBeGreaterThan(0);
     await call.say(600);
     const [order] = await h.mainApp.waitForOrders(1, 8000);
     expect(order!.body.items).toMatchObject([{ itemId: 'item_margherita', quantity: 1, unitPriceCents: 1800 }]);

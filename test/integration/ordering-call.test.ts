@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { callTool, say } from '../../sim/realtime-server.js';
 import { loadContractExample } from '../../sim/main-app.js';
+import { HOLD_CUE_AUDIO } from '../../src/call/hold-cue.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
 import { outputs, stepResponder } from '../helpers/scripts.js';
 import { waitForCondition, waitForLog } from '../helpers/wait.js';
@@ -41,6 +42,8 @@ describe('ordering by phone', () => {
     // One follow-up response per tool round, never a create while one is active.
     expect(session.sent.filter((e) => e.type === 'error')).toEqual([]);
     await waitForCondition(() => session.responses.length >= 3);
+    // Two tool calls in the greeting's response → one follow-up; the submit → one more.
+    expect(session.received.filter((e) => e.type === 'response.create')).toHaveLength(3);
     expect(h.mainApp.orders()).toHaveLength(1);
     expect(call.violations).toEqual([]);
   });
@@ -97,5 +100,32 @@ describe('ordering by phone', () => {
     await waitForLog(h, (l) => l.msg === 'call ended');
     expect(h.mainApp.submitRequests()).toEqual([]);
     expect(h.runtime.submitter.pendingCount()).toBe(0);
+  });
+
+  it('plays a hold cue instead of dead air while a slow submit waits on the app', async () => {
+    h = await startHarness({ model: { responder: stepResponder([[addCola], [say('One moment while I place that.', 300), submit], [say('Placed.', 200)]]) } });
+    h.mainApp.failNextSubmits(1, 'hang');
+    const call = await h.call();
+    const session = await h.model.nextSession();
+    await session.waitUntil(() => session.functionOutputs.length === 1, 3000, 'add_item output');
+    const cueBytes = Buffer.from(HOLD_CUE_AUDIO, 'base64').length;
+    await call.waitFor(() => call.received.some((m) => m.bytes === cueBytes), 6000, 'the hold cue');
+    // Heard while the submit was still running (its output not yet sent).
+    expect(session.functionOutputs).toHaveLength(1);
+    await session.waitUntil(() => session.functionOutputs.length === 2, 15_000, 'submit output');
+    expect(call.violations).toEqual([]);
+  });
+
+  it('never runs a tool call that did not complete (an interrupted response)', async () => {
+    h = await startHarness({ model: { responder: stepResponder([[say('Hi!', 200)]]) } });
+    const call = await h.call();
+    const session = await h.model.nextSession();
+    await call.waitForAudio(100);
+    const responseId = session.responses[0]!.id;
+    session.send({ type: 'response.output_item.done', event_id: 'ev_x', response_id: responseId, output_index: 1, item: { id: 'item_x', object: 'realtime.item', type: 'function_call', status: 'incomplete', name: 'submit_order', call_id: 'call_x', arguments: '{"customer_name":"An' } });
+    session.send({ type: 'response.output_item.done', event_id: 'ev_y', response_id: responseId, output_index: 2, item: { id: 'item_y', object: 'realtime.item', type: 'function_call', status: 'completed', name: 'get_order', call_id: 'call_y', arguments: '{}' } });
+    await session.waitUntil(() => session.functionOutputs.length === 1, 3000, 'the completed call answered');
+    expect(session.functionOutputs.map((o) => o.callId)).toEqual(['call_y']);
+    expect(h.mainApp.submitRequests()).toEqual([]);
   });
 });

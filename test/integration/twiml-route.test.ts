@@ -34,6 +34,15 @@ describe('POST /twiml/start', () => {
     expect(xml).toContain(`<Parameter name="callSid" value="${CALL_SID}"/>`);
     expect(xml).toContain('<Parameter name="from" value="+15551230000"/>');
     expect(xml).toContain('<Parameter name="to" value="+15559870000"/>');
+    // Without Twilio credentials the bridge ends calls by closing the stream, so nothing may follow <Connect>.
+    expect(xml).toMatch(/<\/Connect><\/Response>$/);
+  });
+
+  it('with REST credentials, follows <Connect> with an apology that only plays if the stream dies unexpectedly', async () => {
+    h = await startHarness({ twilioRest: true });
+    const xml = await (await h.webhook('?orgId=org_luigis', form)).text();
+    expect(xml).toMatch(/<\/Connect><Say>[^<]*[Ss]orry[^<]*<\/Say><Hangup\/><\/Response>$/);
+    expect(xml).toMatch(/<Parameter name="callToken" value="v1\.[^"]+"\/>/);
   });
 
   it('uses PUBLIC_URL for the stream url when set', async () => {

@@ -25,6 +25,8 @@ describe('buildInstructions', () => {
     expect(text).toContain('Never invent items, options or prices');
     expect(text).toContain('UNAVAILABLE cannot be ordered now: say so and offer an available alternative');
     expect(text).toContain('All orders are pickup');
+    // A slow submit must not leave dead air: the model says a filler line first.
+    expect(text).toMatch(/submit_order once, only after that yes, and in the same turn first say a short "One moment/);
   });
 
   it('names the language and shows the local time in the org’s time zone', () => {
