@@ -1,37 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { silence } from '../../sim/audio.js';
-import { callTool, say, startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
+import { callTool, say } from '../../sim/realtime-server.js';
 import { MAX_APPEND_CHARS } from '../../sim/realtime-session.js';
-import { connectConfigured, type RealtimeTestClient } from '../../sim/realtime-test-client.js';
+import { useRealtimeFixture } from './realtime-fixture.js';
 
-let sim: RealtimeSim | undefined;
-let client: RealtimeTestClient | undefined;
-
-async function setup(options: StartRealtimeSimOptions = {}) {
-  sim = await startRealtimeSim({ generationSpeed: Infinity, responder: () => [say('Your total is twelve fifty.', 1000)], ...options });
-  client = await connectConfigured(sim, null);
-  return { c: client, session: await sim.nextSession() };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  client = undefined;
-  sim = undefined;
-});
+const rt = useRealtimeFixture({ vad: null, sim: { responder: () => [say('Your total is twelve fifty.', 1000)] } });
+const setup = rt.setup;
 
 /** Sends `event` and returns the error it caused (the next error event). */
 async function errorFor(event: object | string): Promise<Record<string, unknown>> {
-  const c = client!;
+  const c = rt.client;
   const next = c.waitForNext('error');
   c.send(event);
   return (await next).error as Record<string, unknown>;
 }
 
 async function assistantItemId(): Promise<string> {
-  client!.send({ type: 'response.create' });
-  const done = await client!.waitForNext('response.done');
+  rt.client.send({ type: 'response.create' });
+  const done = await rt.client.waitForNext('response.done');
   return (done.response as { output: Array<{ id: string }> }).output[0]!.id;
 }
 

@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
-import { connect, connectConfigured, type RealtimeTestClient } from '../../sim/realtime-test-client.js';
+import { useRealtimeFixture } from './realtime-fixture.js';
 
-let sim: RealtimeSim | undefined;
-let client: RealtimeTestClient | undefined;
-
-async function setup(options: StartRealtimeSimOptions = {}) {
-  sim = await startRealtimeSim({ generationSpeed: Infinity, ...options });
-  client = await connectConfigured(sim);
-  return { c: client, session: await sim.nextSession() };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  client = undefined;
-  sim = undefined;
-});
+const rt = useRealtimeFixture();
+const setup = rt.setup;
 
 describe('realtime sim injected faults', () => {
   it('expire(): session_expired, then close 1001', async () => {
@@ -27,7 +13,7 @@ describe('realtime sim injected faults', () => {
     expect(error.error).toMatchObject({ type: 'invalid_request_error', code: 'session_expired', message: 'Your session hit the maximum duration of 60 minutes.' });
     expect((await c.closed).code).toBe(1001);
     expect((await session.closed).code).toBe(1001);
-    expect(sim!.openSessions).toBe(0);
+    expect(rt.sim.openSessions).toBe(0);
   });
 
   it('expires on its own after maxSessionMs of the injected clock', async () => {
@@ -81,8 +67,8 @@ describe('realtime sim injected faults', () => {
   });
 
   it('records client events but only counts appends', async () => {
-    sim = await startRealtimeSim({ generationSpeed: Infinity });
-    client = await connect(sim.url, { apiKey: sim.apiKey });
+    const sim = await rt.start();
+    const client = await rt.open();
     const session = await sim.nextSession();
     client.sendFrames(Buffer.alloc(1600, 0xff));
     client.send({ type: 'input_audio_buffer.clear' });

@@ -1,36 +1,27 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { silence, tone } from '../../sim/audio.js';
-import { say, startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
-import { connectConfigured, type RealtimeTestClient, type VadOverrides } from '../../sim/realtime-test-client.js';
+import { say, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
+import type { VadOverrides } from '../../sim/realtime-test-client.js';
+import { useRealtimeFixture } from './realtime-fixture.js';
 
-let sim: RealtimeSim | undefined;
-let client: RealtimeTestClient | undefined;
-
-/** Generation only moves when the test advances the clock, so a response stays active as long as needed. */
-async function setup(vad: VadOverrides, options: StartRealtimeSimOptions = {}) {
-  const clock = new ManualClock();
-  sim = await startRealtimeSim({
-    clock,
+const rt = useRealtimeFixture({
+  sim: {
     generationSpeed: 10,
     generationTickMs: 40,
     audioChunkBytes: 800,
     responder: ({ trigger }) => (trigger === 'client' ? [say('A long greeting that the caller will interrupt.', 5000)] : [say('Yes?', 200)]),
-    ...options,
-  });
-  client = await connectConfigured(sim, vad);
-  const session = await sim.nextSession();
-  client.send({ type: 'response.create' });
-  await session.waitForSent('response.output_audio.delta');
-  return { c: client, session, clock };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  client = undefined;
-  sim = undefined;
+  },
 });
+
+/** Generation only moves when the test advances the clock, so a response stays active as long as needed. */
+async function setup(vad: VadOverrides, options: StartRealtimeSimOptions = {}) {
+  const clock = new ManualClock();
+  const { c, session } = await rt.setup({ clock, ...options }, vad);
+  c.send({ type: 'response.create' });
+  await session.waitForSent('response.output_audio.delta');
+  return { c, session, clock };
+}
 
 const typesAfter = (types: string[], first: string) => types.slice(types.indexOf(first));
 

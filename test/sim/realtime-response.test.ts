@@ -1,32 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { base64ByteLength } from '../../sim/audio.js';
-import {
-  callTool,
-  failResponse,
-  say,
-  startRealtimeSim,
-  type RealtimeSim,
-  type ResponderContext,
-  type StartRealtimeSimOptions,
-} from '../../sim/realtime-server.js';
-import { connectConfigured, type RealtimeTestClient, type ServerEventJson } from '../../sim/realtime-test-client.js';
+import { callTool, failResponse, say, type ResponderContext } from '../../sim/realtime-server.js';
+import type { ServerEventJson } from '../../sim/realtime-test-client.js';
+import { useRealtimeFixture } from './realtime-fixture.js';
 
-let sim: RealtimeSim | undefined;
-let client: RealtimeTestClient | undefined;
-
-async function setup(options: StartRealtimeSimOptions = {}) {
-  sim = await startRealtimeSim({ generationSpeed: Infinity, ...options });
-  client = await connectConfigured(sim, { create_response: false });
-  return { c: client, session: await sim.nextSession() };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  client = undefined;
-  sim = undefined;
-});
+const setup = useRealtimeFixture({ vad: { create_response: false } }).setup;
 
 const STREAMING = new Set(['response.output_audio.delta', 'response.output_audio_transcript.delta', 'response.function_call_arguments.delta']);
 

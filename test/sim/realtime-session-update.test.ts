@@ -1,27 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
-import { connect, pcmuSessionUpdate, type RealtimeTestClient } from '../../sim/realtime-test-client.js';
+import type { StartRealtimeSimOptions } from '../../sim/realtime-server.js';
+import { pcmuSessionUpdate, type RealtimeTestClient } from '../../sim/realtime-test-client.js';
+import { useRealtimeFixture } from './realtime-fixture.js';
 
-let sim: RealtimeSim | undefined;
-let client: RealtimeTestClient | undefined;
+const rt = useRealtimeFixture();
 
+/** A client that has seen `session.created` and sent no `session.update` yet. */
 async function setup(options: StartRealtimeSimOptions = {}): Promise<RealtimeTestClient> {
-  sim = await startRealtimeSim({ generationSpeed: Infinity, ...options });
-  client = await connect(sim.url, { apiKey: sim.apiKey });
+  await rt.start(options);
+  const client = await rt.open();
   await client.waitFor('session.created');
   return client;
 }
 
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  client = undefined;
-  sim = undefined;
-});
-
 async function updateError(session: unknown): Promise<Record<string, unknown>> {
-  const c = client!;
+  const c = rt.client;
   const before = c.events.length;
   c.send({ type: 'session.update', event_id: 'evt_client_1', session });
   const reply = await c.log.waitFor((e) => c.events.indexOf(e) >= before && (e.type === 'error' || e.type === 'session.updated'));
@@ -88,7 +82,7 @@ describe('realtime sim session.update validation', () => {
   it('leaves the session unchanged after an invalid update', async () => {
     await setup();
     await updateError({ type: 'realtime', instructions: 'new', modalities: ['audio'] });
-    const session = await sim!.nextSession();
+    const session = await rt.sim.nextSession();
     expect(session.config.instructions).toBe('');
   });
 });
@@ -158,7 +152,7 @@ describe('realtime sim session.update merge', () => {
   it('can withhold session.updated entirely', async () => {
     const c = await setup({ sessionUpdatedDelayMs: 'never' });
     c.send(pcmuSessionUpdate());
-    const simSession = await sim!.nextSession();
+    const simSession = await rt.sim.nextSession();
     await simSession.waitForReceived('session.update');
     c.send({ type: 'input_audio_buffer.clear' });
     await c.waitFor('input_audio_buffer.cleared');
@@ -170,7 +164,7 @@ describe('realtime sim session.update merge', () => {
     const clock = new ManualClock();
     const c = await setup({ sessionUpdatedDelayMs: 3000, clock });
     c.send(pcmuSessionUpdate());
-    const simSession = await sim!.nextSession();
+    const simSession = await rt.sim.nextSession();
     await simSession.waitForReceived('session.update');
     clock.advance(2999);
     expect(simSession.sent.map((e) => e.type)).not.toContain('session.updated');

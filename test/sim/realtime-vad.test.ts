@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silence, tone } from '../../sim/audio.js';
-import { say, startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
-import { connectConfigured, type RealtimeTestClient, type VadOverrides } from '../../sim/realtime-test-client.js';
+import { say, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
+import type { VadOverrides } from '../../sim/realtime-test-client.js';
 import { EnergyVad, type VadFormat } from '../../sim/realtime-vad.js';
+import { useRealtimeFixture } from './realtime-fixture.js';
 
 function runVad(chunks: Buffer[], threshold = 0.5, silenceDurationMs = 500, format: VadFormat = 'audio/pcmu') {
   const events: string[] = [];
@@ -48,21 +49,8 @@ describe('EnergyVad', () => {
 });
 
 describe('realtime sim server VAD', () => {
-  let sim: RealtimeSim | undefined;
-  let client: RealtimeTestClient | undefined;
-
-  async function setup(vad: VadOverrides, options: StartRealtimeSimOptions = {}, extra: Record<string, unknown> = {}) {
-    sim = await startRealtimeSim({ generationSpeed: Infinity, responder: () => [say('Okay.', 500)], ...options });
-    client = await connectConfigured(sim, vad, extra);
-    return { c: client, session: await sim.nextSession() };
-  }
-
-  afterEach(async () => {
-    await client?.close();
-    await sim?.close();
-    client = undefined;
-    sim = undefined;
-  });
+  const rt = useRealtimeFixture({ sim: { responder: () => [say('Okay.', 500)] } });
+  const setup = (vad: VadOverrides, options: StartRealtimeSimOptions = {}, extra: Record<string, unknown> = {}) => rt.setup(options, vad, extra);
 
   it('emits speech_started / stopped / committed / item events with ms from appended bytes', async () => {
     const { c, session } = await setup({ prefix_padding_ms: 300, silence_duration_ms: 500, create_response: false });
