@@ -32,6 +32,8 @@ export class SimSession {
   readonly receivedLog: EventLog<ReceivedEvent>;
   readonly sentLog: EventLog<SentEvent>;
   readonly closed: Promise<CloseInfo>;
+  /** Sees every appended audio chunk, decoded, before the session's VAD does (probes such as the benchmark's). */
+  onInputAudio: ((audio: Buffer) => void) | undefined;
   private readonly changes = new EventLog<null>('session state', false);
   private readonly protocol: SessionProtocol;
   private readonly ids: IdSource;
@@ -246,7 +248,9 @@ export class SimSession {
     if (typeof audio !== 'string') return this.sendError(simErrors.invalidType('audio', 'a string', audio), eventId);
     if (audio.length > MAX_APPEND_CHARS) return this.sendError(simErrors.appendTooLarge(MAX_APPEND_CHARS, audio.length), eventId);
     if (base64ByteLength(audio) === 0) return;
-    this.protocol.append(Buffer.from(audio, 'base64'));
+    const bytes = Buffer.from(audio, 'base64');
+    this.onInputAudio?.(bytes);
+    this.protocol.append(bytes);
   }
 
   /** What a beta-shaped handshake or event gets: `beta_api_shape_disabled`, then close 4000. */
