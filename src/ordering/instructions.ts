@@ -81,6 +81,14 @@ function groupText(group: ModifierGroup): string {
   return `${group.name} [${group.id}] ${group.required ? 'required' : 'optional'}, choose ${count}`;
 }
 
+// One formatter per time zone: constructing Intl formatters is costly and every call builds its instructions.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localTime(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', hour: 'numeric', minute: '2-digit' }).format(now);
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', hour: 'numeric', minute: '2-digit' });
+    if (timeFormats.size < 100) timeFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }

@@ -67,4 +67,25 @@ describe('boundedTwilioPort', () => {
     expect(socket.sent).toEqual([]);
     expect(socket.closed).toEqual([[1000, 'bye']]);
   });
+
+  it('batches the messages of one tick into one write (cork until the tick ends)', async () => {
+    const calls: string[] = [];
+    const socket = Object.assign(new FakeSocket(), {
+      _socket: { cork: () => calls.push('cork'), uncork: () => calls.push('uncork') },
+    });
+    const send = socket.send.bind(socket);
+    socket.send = (data: string) => {
+      calls.push(`send ${data}`);
+      send(data);
+    };
+    const port = boundedTwilioPort(socket, capturingLogger().logger, 1000);
+    port.send('media');
+    port.send('mark');
+    expect(calls).toEqual(['cork', 'send media', 'send mark']);
+    await new Promise((r) => process.nextTick(r));
+    expect(calls).toEqual(['cork', 'send media', 'send mark', 'uncork']);
+    port.send('next');
+    await new Promise((r) => process.nextTick(r));
+    expect(calls.slice(4)).toEqual(['cork', 'send next', 'uncork']);
+  });
 });
