@@ -60,6 +60,13 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// A bug in one call must not cut every other call: log a stray rejection and carry on; after an uncaught
+// exception the process state is suspect, so stop taking calls and drain the live ones instead of dying at once.
+process.on('unhandledRejection', (reason) => logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection'));
+process.on('uncaughtException', (err) => {
+  logger.fatal({ err: err.message, stack: err.stack }, 'uncaught exception; draining and exiting');
+  void shutdown('uncaughtException');
+});
 
 try {
   await app.listen({ port: config.PORT, host: config.HOST });
