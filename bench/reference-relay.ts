@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
+import { buildSessionUpdate } from '../src/realtime/session-config.js';
 
 export interface ReferenceRelayOptions {
   port: number;
@@ -24,31 +25,10 @@ export interface ReferenceRelay {
   close(): Promise<void>;
 }
 
-const SESSION_UPDATE = JSON.stringify({
-  type: 'session.update',
-  session: {
-    type: 'realtime',
-    output_modalities: ['audio'],
-    instructions: 'You take phone orders for a restaurant.',
-    audio: {
-      input: {
-        format: { type: 'audio/pcmu' },
-        transcription: { model: 'gpt-4o-mini-transcribe', language: 'en' },
-        noise_reduction: { type: 'near_field' },
-        turn_detection: {
-          type: 'server_vad',
-          threshold: 0.5,
-          prefix_padding_ms: 300,
-          silence_duration_ms: 500,
-          idle_timeout_ms: null,
-          create_response: true,
-          interrupt_response: true,
-        },
-      },
-      output: { format: { type: 'audio/pcmu' }, voice: 'marin' },
-    },
-  },
-});
+// The same session the bridge asks for, so both targets make the model do the same work.
+const SESSION_UPDATE = JSON.stringify(
+  buildSessionUpdate({ instructions: 'You take phone orders for a restaurant.', voice: 'marin', tools: [], language: 'en' }),
+);
 const GREETING = JSON.stringify({ type: 'response.create', response: { instructions: 'Greet the caller.' } });
 const MAX_BUFFERED_FRAMES = 500;
 
