@@ -8,7 +8,7 @@ import type {
   RealtimeErrorEvent,
   RealtimeServerEvent,
 } from 'openai/resources/realtime/realtime';
-import { isBase64 } from '../twilio/messages.js';
+import { isWrappablePayload } from '../twilio/messages.js';
 
 /**
  * Server events of OpenAI Realtime GA that the bridge reads (protocols §B5), validated at
@@ -156,6 +156,6 @@ function checkAudioDelta(raw: Record<string, unknown>): ModelEvent {
   if (typeof response_id !== 'string' || typeof item_id !== 'string' || typeof delta !== 'string' || typeof content_index !== 'number') {
     return { type: 'invalid', error: 'response.output_audio.delta: missing response_id, item_id, content_index or delta' };
   }
-  if (!isBase64(delta)) return { type: 'invalid', error: 'response.output_audio.delta: delta: expected base64 audio' };
+  if (!isWrappablePayload(delta)) return { type: 'invalid', error: 'response.output_audio.delta: delta: expected base64 audio' };
   return { type: 'response.output_audio.delta', response_id, item_id, content_index, delta };
 }

@@ -67,7 +67,6 @@ export type ParseResult = { ok: true; message: TwilioInbound } | { ok: false; er
 
 /** 64 KiB frames are refused at the socket; a payload over this is not a phone frame. */
 export const MAX_MEDIA_PAYLOAD_CHARS = 16_384;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function parseTwilioMessage(text: string): ParseResult {
   let raw: unknown;
@@ -93,7 +92,7 @@ function checkMedia(raw: Record<string, unknown>): ParseResult {
   if (typeof media !== 'object' || media === null) return { ok: false, error: 'media: media: expected an object' };
   const payload = media.payload;
   if (typeof payload !== 'string') return { ok: false, error: 'media: media.payload: expected a string' };
-  if (payload.length > MAX_MEDIA_PAYLOAD_CHARS || payload.length % 4 !== 0 || !BASE64.test(payload)) {
+  if (payload.length > MAX_MEDIA_PAYLOAD_CHARS || !isWrappablePayload(payload)) {
     return { ok: false, error: 'media: media.payload: expected base64 audio of a bounded size' };
   }
   return { ok: true, message: { event: 'media', streamSid, payload } };
@@ -125,6 +124,12 @@ export class TwilioEncoder {
   }
 }
 
-export function isBase64(s: string): boolean {
-  return s.length % 4 === 0 && BASE64.test(s);
+/**
+ * The audio check on the hot path. A payload is re-wrapped into another JSON message by concatenation, so what
+ * matters is that it cannot end or escape its JSON string: no quote, no backslash (and base64 length). Whether the
+ * characters decode as audio is the receiving peer's concern; a full base64 regex cost 10× more per frame
+ * (`bench/parse-micro.ts`), and the issue allows a cheaper check of the payload, and of the payload only.
+ */
+export function isWrappablePayload(s: string): boolean {
+  return s.length % 4 === 0 && s.indexOf('"') === -1 && s.indexOf('\\') === -1;
 }

@@ -7,7 +7,7 @@ describe('parseModelEvent', () => {
     expect(parseModelEvent(JSON.stringify(ev))).toEqual({ type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', content_index: 0, delta: 'AAAA' });
   });
 
-  it('refuses a delta that is not base64 (it would be spliced into Twilio JSON)', () => {
+  it('refuses a delta that could break out of the Twilio JSON it is spliced into', () => {
     const ev = { type: 'response.output_audio.delta', response_id: 'r', item_id: 'i', content_index: 0, delta: 'AA"}' };
     expect(parseModelEvent(JSON.stringify(ev))).toMatchObject({ type: 'invalid' });
   });

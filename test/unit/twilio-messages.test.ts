@@ -44,7 +44,9 @@ describe('parseTwilioMessage', () => {
   });
 
   it.each([
-    ['a payload that is not base64', { event: 'media', streamSid: 'MZ1', media: { payload: 'ab"}' } }],
+    ['a payload that would end its JSON string when re-wrapped', { event: 'media', streamSid: 'MZ1', media: { payload: 'ab"}' } }],
+    ['a payload with a backslash escape', { event: 'media', streamSid: 'MZ1', media: { payload: 'ab\\n' } }],
+    ['a payload whose length is not base64', { event: 'media', streamSid: 'MZ1', media: { payload: 'abcde' } }],
     ['a payload that is not a string', { event: 'media', streamSid: 'MZ1', media: { payload: 5 } }],
     ['a media frame without media', { event: 'media', streamSid: 'MZ1' }],
     ['a media frame without streamSid', { event: 'media', media: { payload } }],
