@@ -21,7 +21,8 @@ export const TOOL_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
  */
 export type TokenDirection = 'input' | 'input_cached' | 'output';
 export type TokenModality = 'text' | 'audio';
-export type RejectedCheck = 'webhook_signature' | 'upgrade_signature' | 'stream_token';
+/** `admission`: refused for capacity or shutdown (reasons `global_cap`, `org_cap`, `draining`, `stream_over_capacity`). */
+export type RejectedCheck = 'webhook_signature' | 'upgrade_signature' | 'stream_token' | 'admission';
 
 export interface MetricsOptions {
   /** Process and Node.js defaults (CPU, memory, GC, `nodejs_eventloop_lag_*`). Default true. */
@@ -67,7 +68,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const modelErrors = counter('model_errors_total', 'OpenAI Realtime error events by code.', ['code']);
   const orders = counter('order_submissions_total', 'Order submissions to the main app by outcome.', ['outcome']);
   const tools = histogram('tool_duration_seconds', 'Tool call duration by tool and outcome.', TOOL_BUCKETS_SECONDS, ['tool', 'outcome']);
-  const rejections = counter('rejections_total', 'Requests refused by a signature or stream-token check.', ['check', 'reason']);
+  const rejections = counter('rejections_total', 'Calls or requests refused: by a signature or stream-token check, or for capacity or shutdown (admission).', ['check', 'reason']);
   const tokens = counter(
     'tokens_total',
     'Realtime tokens by direction and modality. input = uncached input only; input_cached = cached input; their sum is the billed input.',

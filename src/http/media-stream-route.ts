@@ -27,6 +27,7 @@ export function mediaStreamRoutes(app: FastifyInstance, deps: AppDeps): void {
       preValidation: async (req: FastifyRequest, reply: FastifyReply) => {
         if (deps.lifecycle.draining) {
           deps.logger.info('draining: WebSocket upgrade refused');
+          deps.metrics.rejections('admission', 'draining').inc();
           return reply.code(503).header('retry-after', '5').type('text/plain').send('Draining');
         }
         await signature(req, reply);
@@ -108,6 +109,7 @@ function startRefusal(msg: TwilioStart, context: CallContext, deps: AppDeps, log
   }
   if (deps.admission.claimStream(context.callSid) === 'over-capacity') {
     log.warn({ liveCalls: deps.calls.size, maxCalls: deps.config.MAX_CONCURRENT_CALLS }, 'stream refused: global call cap reached');
+    deps.metrics.rejections('admission', 'stream_over_capacity').inc();
     return { code: CLOSE_TRY_AGAIN, reason: 'over capacity' };
   }
   return undefined;

@@ -38,6 +38,7 @@ async function answer(req: FastifyRequest, deps: AppDeps): Promise<string> {
   const log = deps.logger.child({ callSid, orgId });
   if (deps.lifecycle.draining) {
     log.info('draining: answering busy');
+    deps.metrics.rejections('admission', 'draining').inc();
     return sayAndHangupTwiml(APOLOGY_BUSY);
   }
   if (!orgId) {
@@ -47,6 +48,7 @@ async function answer(req: FastifyRequest, deps: AppDeps): Promise<string> {
   const admitted = callSid ? deps.admission.reserve(callSid, orgId) : deps.admission.hasRoom();
   if (!admitted) {
     log.warn({ liveCalls: deps.calls.size, maxCalls: deps.config.MAX_CONCURRENT_CALLS }, 'global call cap reached; answering busy');
+    deps.metrics.rejections('admission', 'global_cap').inc();
     return sayAndHangupTwiml(APOLOGY_BUSY);
   }
   let refused = true;
@@ -80,6 +82,7 @@ async function connectOrRefuse(
   const orgCap = lookup?.kind === 'ok' ? lookup.config.maxConcurrentCalls : undefined;
   if (!deps.admission.withinOrgCap(orgId, orgCap)) {
     log.warn({ orgCap }, "org's call cap reached; answering busy");
+    deps.metrics.rejections('admission', 'org_cap').inc();
     return refuse(APOLOGY_BUSY);
   }
   const parameters: Record<string, string> = { orgId };

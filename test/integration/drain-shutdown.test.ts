@@ -52,6 +52,8 @@ describe('drain on shutdown', () => {
     const upgrade = await h.call().catch((err: unknown) => err);
     expect(upgrade).toBeInstanceOf(TwilioHandshakeError);
     expect((upgrade as TwilioHandshakeError).statusCode).toBe(503);
+    const metrics = await (await fetch(`${h.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/voice_bridge_rejections_total\{check="admission",reason="draining"\} 2/);
 
     // The live call still has a conversation: the caller speaks and hears an answer.
     const heard = live.receivedMs;

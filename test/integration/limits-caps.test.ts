@@ -13,6 +13,13 @@ afterEach(async () => {
 
 const BUSY = `<Say>${escapeXml(APOLOGY_BUSY)}</Say><Hangup/>`;
 
+/** The value of voice_bridge_rejections_total{check="admission",reason=…} on /metrics. */
+async function admissionRejections(h: Harness, reason: string): Promise<number> {
+  const text = await (await fetch(`${h.httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('voice_bridge_rejections_total{') && l.includes('check="admission"') && l.includes(`reason="${reason}"`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 function ring(h: Harness, callSid: string, orgId = ORG_ID): Promise<string> {
   return h.webhook(`?orgId=${orgId}`, { CallSid: callSid, AccountSid: 'AC0', From: '+15551230000', To: '+15559870000' }).then((r) => r.text());
 }
@@ -35,6 +42,7 @@ describe('global MAX_CONCURRENT_CALLS', () => {
     await live.waitForAudio(100, 3000);
     expect(await ring(h, 'CA4')).toContain(BUSY);
     expect(h.logs.some((l) => l.msg === 'global call cap reached; answering busy' && l.callSid === 'CA4')).toBe(true);
+    expect(await admissionRejections(h, 'global_cap')).toBe(2);
 
     await live.hangUp();
     await waitForCondition(() => h!.bridge.deps.calls.size === 0);
@@ -52,6 +60,7 @@ describe('global MAX_CONCURRENT_CALLS', () => {
     expect(h.model.sessions).toHaveLength(1);
     expect(first.isOpen).toBe(true);
     expect(h.logs.some((l) => l.msg === 'stream refused: global call cap reached' && l.callSid === second.callSid)).toBe(true);
+    expect(await admissionRejections(h, 'stream_over_capacity')).toBe(1);
   });
 });
 
@@ -63,6 +72,7 @@ describe("the org's maxConcurrentCalls", () => {
     expect(await ring(h, 'CA3', 'org_other')).toContain('<Connect>');
     expect(h.bridge.deps.prewarm.has('CA2')).toBe(false);
     expect(h.logs.some((l) => l.msg === "org's call cap reached; answering busy" && l.callSid === 'CA2')).toBe(true);
+    expect(await admissionRejections(h, 'org_cap')).toBe(1);
     // The refused call gave its slot back: only the two admitted calls hold one.
     expect(h.bridge.deps.admission.pendingCount).toBe(2);
   });
