@@ -49,6 +49,12 @@ export class CallActions {
     }
   }
 
+  /** Whether this call can do `action` now (transfer needs a number and call control; nothing once closing). */
+  accepts(action: CallAction): boolean {
+    if (this.deps.call.closing) return false;
+    return action !== TRANSFER_TO_STAFF || this.canTransfer();
+  }
+
   /** end_call / transfer_to_staff, once the response that asked for it is done; `spoke`: its words were sent. */
   async run(action: CallAction, spoke: boolean): Promise<void> {
     const { call, conversation } = this.deps;

@@ -54,6 +54,7 @@ export class CallSession implements CallStatus {
       toolTimeoutMs: opts.toolTimeoutMs ?? 10_000,
       goodbyeTimeoutMs: opts.goodbyeTimeoutMs ?? 10_000,
       onCallerTurn: () => this.leg.atTurnBoundary(),
+      acceptsCallAction: (action) => this.actions.accepts(action),
       onCallAction: (action, spoke) => void this.actions.run(action, spoke),
       onSessionExpired: () => this.leg.expired(),
     });

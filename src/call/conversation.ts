@@ -32,6 +32,8 @@ export interface ConversationDeps {
   goodbyeTimeoutMs: number;
   /** Nobody talks and nothing runs: the caller's turn. */
   onCallerTurn(): void;
+  /** Whether end_call / transfer_to_staff can be done on this call now. */
+  acceptsCallAction(action: CallAction): boolean;
   /** The response that called end_call / transfer_to_staff is done; `spoke`: its words went to the caller. */
   onCallAction(action: CallAction, spoke: boolean): void;
   onSessionExpired(): void;
@@ -251,8 +253,11 @@ export class Conversation {
 
   /** end_call / transfer_to_staff answer at once; what they do runs once the words have played. */
   private runCallAction(action: CallAction, callId: string, spoke: boolean): void {
-    this.link?.sendEvent({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: JSON.stringify({ ok: true }) } });
-    this.deps.onCallAction(action, spoke);
+    const accepted = this.deps.acceptsCallAction(action);
+    const output = accepted ? { ok: true } : { ok: false, error: 'not_available', message: `${action} is not available on this call. Tell the caller briefly and keep helping.` };
+    this.link?.sendEvent({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: JSON.stringify(output) } });
+    if (accepted) this.deps.onCallAction(action, spoke);
+    else this.requestResponse({ purpose: 'tool-followup' });
   }
 
   private modelError(code: string, message: string): void {

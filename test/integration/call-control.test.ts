@@ -95,6 +95,16 @@ describe('ending and handing over', () => {
     expect(update.session.instructions).not.toContain('transfer_to_staff');
   });
 
+  it('answers a transfer_to_staff the call cannot do with a reason, and carries on', async () => {
+    h = await startHarness({ model: { responder: stepResponder([[callTool('transfer_to_staff', {})], [say('Sorry, I cannot transfer you, but I can help.', 400)]]) } });
+    const call = await h.call();
+    const session = await h.model.nextSession();
+    await session.waitUntil(() => session.functionOutputs.length === 1, 3000, 'the tool output');
+    expect(JSON.parse(session.functionOutputs[0]!.output)).toMatchObject({ ok: false, error: 'not_available' });
+    await session.waitUntil(() => session.responses.length === 2, 3000, 'a follow-up response');
+    expect(call.isOpen).toBe(true);
+  });
+
   it('never loses an order confirmed just before the hang-up', async () => {
     h = await startHarness({
       twilioRest: true,
