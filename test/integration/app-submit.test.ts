@@ -36,14 +36,14 @@ function makeClient(app: MainAppStandIn, apiKey?: string, submitTimeoutMs = 1_00
   return client;
 }
 
-function makeSubmitter(client: AppClient, dir: string): OrderSubmitter {
+function makeSubmitter(client: AppClient, dir: string, redeliveryDelayMs = 10): OrderSubmitter {
   const submitter = createOrderSubmitter({
     client,
     outbox: new Outbox(dir, logger),
     clock: systemClock,
     logger,
     foregroundRetry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
-    redeliveryRetry: { maxAttempts: Infinity, baseDelayMs: 10, maxDelayMs: 50 },
+    redeliveryRetry: { maxAttempts: Infinity, baseDelayMs: redeliveryDelayMs, maxDelayMs: redeliveryDelayMs * 5 },
   });
   cleanups.push(() => submitter.stop());
   return submitter;
@@ -152,14 +152,8 @@ describe('submitting orders to the main-app stand-in', () => {
     const app = await startApp();
     const dir = await outboxDir();
     const client = makeClient(app);
-    const crashed = createOrderSubmitter({
-      client,
-      outbox: new Outbox(dir, logger),
-      clock: systemClock,
-      logger,
-      foregroundRetry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
-      redeliveryRetry: { maxAttempts: Infinity, baseDelayMs: 600_000, maxDelayMs: 600_000 },
-    });
+    // Its background redelivery would only run after the "crash" below.
+    const crashed = makeSubmitter(client, dir, 600_000);
     await crashed.start();
     app.failNextSubmits(2, '503');
     app.failNextSubmits(1, 'accept-then-drop');
