@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: one short phone call through the real bridge, with no account or key. Everything runs in this
- * process on 127.0.0.1: the bridge, the stand-in main app (org_luigis from ../shared/contract), the stand-in
+ * process on 127.0.0.1: the bridge, the stand-in main app (org_luigis from contract/), the stand-in
  * OpenAI Realtime model (scripted) and a simulated Twilio caller. Prints the conversation as it happens, then a
  * summary; exits 0 when every step happened as expected, 1 with the reason otherwise.
  *

@@ -1,5 +1,5 @@
 /**
- * Stand-in for the restaurant's main web app (contract: ../shared/contract/README.md), for tests and the demo.
+ * Stand-in for the restaurant's main web app (contract: contract/README.md in this repository), for tests and the demo.
  * Serves org configs, records orders with idempotency, checks prices against its own menu, and injects faults.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -50,12 +50,11 @@ export interface MainAppStandIn {
   close(): Promise<void>;
 }
 
-/** ../shared/contract relative to the repo root (found by walking up to package.json), or $CONTRACT_DIR. */
+/** The repository's copy of the main app's contract (`contract/`), found by walking up to package.json (works from `dist/` too). */
 export function contractDir(): string {
-  if (process.env.CONTRACT_DIR) return process.env.CONTRACT_DIR;
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, '..', 'shared', 'contract');
+  return join(dir, 'contract');
 }
 
 export function loadContractExample(name: 'org-config.example.json' | 'submit-order.example.json'): unknown {
