@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseOrgConfig, type OrgConfig } from '../src/app/org-config.js';
-import { parseSubmitOrderBody, type SubmitOrderBody } from '../src/app/submit-order-body.js';
+import { parseOrgConfig, type OrgConfig } from '../src/main-app/org-config.js';
+import { parseSubmitOrderBody, type SubmitOrderBody } from '../src/main-app/submit-order-body.js';
 
 export type SubmitFault = '503' | 'drop' | 'hang' | 'accept-then-drop' | { refuse: string };
 

@@ -4,7 +4,7 @@
  * (later ones count as `other`). Labelled children are cached per value, because `.labels()` lookups cost on hot paths.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { TokenCounts } from './call/call-report.js';
+import type { TokenCounts } from './ops/call-report.js';
 
 const PREFIX = 'voice_bridge_';
 export const MAX_LABEL_VALUES = 32;

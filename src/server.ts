@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
-import { CallRegistry } from './call/call-registry.js';
+import { CallRegistry } from './ops/call-registry.js';
 import type { CallControl } from './call/call-session.js';
 import { CallSetupFactory, type OrgBehaviour, type OrgSource } from './call/call-setup.js';
 import { systemClock, type Clock } from './clock.js';

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { appClientFromConfig, type AppClient } from './app/app-client.js';
-import { createOrderSubmitter, type OrderSubmitter } from './app/order-submitter.js';
-import { createOrgConfigCache } from './app/org-config-cache.js';
-import type { OrgConfig } from './app/org-config.js';
-import { Outbox } from './app/outbox.js';
-import { RestCallControl } from './call/call-control.js';
+import { appClientFromConfig, type AppClient } from './main-app/app-client.js';
+import { createOrderSubmitter, type OrderSubmitter } from './main-app/order-submitter.js';
+import { createOrgConfigCache } from './main-app/org-config-cache.js';
+import type { OrgConfig } from './main-app/org-config.js';
+import { Outbox } from './main-app/outbox.js';
+import { RestCallControl } from './twilio/call-control.js';
 import type { OrgBehaviour } from './call/call-setup.js';
 import { CALL_RULES, callToolDefinitions, TRANSFER_RULE } from './call/call-tools.js';
 import type { RestoreContext } from './call/call-types.js';

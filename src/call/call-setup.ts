@@ -1,6 +1,6 @@
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
-import type { OrgConfigResult } from '../app/app-client.js';
-import type { OrgConfig } from '../app/org-config.js';
+import type { OrgConfigResult } from '../main-app/app-client.js';
+import type { OrgConfig } from '../main-app/org-config.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';

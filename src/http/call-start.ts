@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { CallReport } from '../call/call-report.js';
+import { CallReport } from '../ops/call-report.js';
 import { CallSession, type CallContext } from '../call/call-session.js';
 import { callSessionSettings } from '../call/call-settings.js';
 import type { Logger } from '../logger.js';

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { CallRegistry } from '../call/call-registry.js';
+import type { CallRegistry } from '../ops/call-registry.js';
 import type { CallControl } from '../call/call-session.js';
 import type { CallSetupFactory, OrgSource } from '../call/call-setup.js';
 import type { Admission } from '../ops/admission.js';

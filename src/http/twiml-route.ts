@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { OrgConfigResult } from '../app/app-client.js';
+import type { OrgConfigResult } from '../main-app/app-client.js';
 import type { Logger } from '../logger.js';
 import { publicWsUrl } from '../twilio/public-url.js';
 import { connectStreamTwiml, sayAndHangupTwiml } from '../twilio/twiml.js';

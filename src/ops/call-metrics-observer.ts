@@ -1,5 +1,5 @@
 import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
-import { CallReport, tokenBreakdown, type CallRecord } from '../call/call-report.js';
+import { CallReport, tokenBreakdown, type CallRecord } from './call-report.js';
 import type { CallObserver } from '../call/turn-timer.js';
 import type { Metrics } from '../metrics.js';
 

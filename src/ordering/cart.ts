@@ -1,4 +1,4 @@
-import type { MenuItem, ModifierGroup } from '../app/org-config.js';
+import type { MenuItem, ModifierGroup } from '../main-app/org-config.js';
 import type { IndexedItem, MenuIndex } from './menu.js';
 
 /** The call's cart as pure data; every change validates against the menu and prices from it (integer cents). */

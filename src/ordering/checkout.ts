@@ -1,5 +1,5 @@
-import { offeredFulfillment, type FulfillmentType, type OrgConfig } from '../app/org-config.js';
-import type { SubmitOrderBody } from '../app/submit-order-body.js';
+import { offeredFulfillment, type FulfillmentType, type OrgConfig } from '../main-app/org-config.js';
+import type { SubmitOrderBody } from '../main-app/submit-order-body.js';
 import { orList, type Cart } from './cart.js';
 
 /** What the caller gave for submitting, as the model passed it. */

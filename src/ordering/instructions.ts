@@ -1,4 +1,4 @@
-import { offeredFulfillment, type MenuItem, type ModifierGroup, type OrgConfig } from '../app/org-config.js';
+import { offeredFulfillment, type MenuItem, type ModifierGroup, type OrgConfig } from '../main-app/org-config.js';
 import { orList } from './cart.js';
 import { formatMoney } from './money.js';
 

@@ -1,4 +1,4 @@
-import type { MenuItem, ModifierGroup, ModifierOption, OrgConfig } from '../app/org-config.js';
+import type { MenuItem, ModifierGroup, ModifierOption, OrgConfig } from '../main-app/org-config.js';
 import { formatMoney } from './money.js';
 
 export interface IndexedItem extends MenuItem {

@@ -1,5 +1,5 @@
-import type { OrgConfig } from '../app/org-config.js';
-import type { SubmitOrderBody } from '../app/submit-order-body.js';
+import type { OrgConfig } from '../main-app/org-config.js';
+import type { SubmitOrderBody } from '../main-app/submit-order-body.js';
 import { subtotalCents, type Cart } from './cart.js';
 
 export interface OrderBodyInput {

@@ -1,4 +1,4 @@
-import { offeredFulfillment, type OrgConfig } from '../app/org-config.js';
+import { offeredFulfillment, type OrgConfig } from '../main-app/org-config.js';
 import type { CartLimits } from './cart.js';
 
 /** A function tool in the Realtime GA flat shape (assignable to openai's RealtimeFunctionTool). */

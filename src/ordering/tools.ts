@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { SubmitOutcome, OrderSubmitter } from '../app/order-submitter.js';
-import { formatPath, offeredFulfillment, type OrgConfig } from '../app/org-config.js';
-import type { SubmitOrderBody } from '../app/submit-order-body.js';
+import type { SubmitOutcome, OrderSubmitter } from '../main-app/order-submitter.js';
+import { formatPath, offeredFulfillment, type OrgConfig } from '../main-app/org-config.js';
+import type { SubmitOrderBody } from '../main-app/submit-order-body.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { addItem, defaultCartLimits, describeLine, emptyCart, removeItem, subtotalCents, updateItem, type Cart, type CartChange, type CartLimits, type CartLine } from './cart.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppClient, type AppClient } from '../../src/app/app-client.js';
-import { createOrgConfigCache } from '../../src/app/org-config-cache.js';
+import { createAppClient, type AppClient } from '../../src/main-app/app-client.js';
+import { createOrgConfigCache } from '../../src/main-app/org-config-cache.js';
 import { systemClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { loadContractExample, startMainApp, type MainAppStandIn } from '../../sim/main-app.js';

@@ -3,9 +3,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppClient } from '../../src/app/app-client.js';
-import { createOrderSubmitter } from '../../src/app/order-submitter.js';
-import { Outbox } from '../../src/app/outbox.js';
+import { createAppClient } from '../../src/main-app/app-client.js';
+import { createOrderSubmitter } from '../../src/main-app/order-submitter.js';
+import { Outbox } from '../../src/main-app/outbox.js';
 import { systemClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { startMainApp } from '../../sim/main-app.js';
@@ -15,9 +15,9 @@ const src = (path: string) => new URL(`../../src/${path}`, import.meta.url).href
 
 /** A bridge process that submits one order while the app is failing, reports the outcome, then idles until killed. */
 const childScript = `
-import { createAppClient } from '${src('app/app-client.ts')}';
-import { createOrderSubmitter } from '${src('app/order-submitter.ts')}';
-import { Outbox } from '${src('app/outbox.ts')}';
+import { createAppClient } from '${src('main-app/app-client.ts')}';
+import { createOrderSubmitter } from '${src('main-app/order-submitter.ts')}';
+import { Outbox } from '${src('main-app/outbox.ts')}';
 import { systemClock } from '${src('clock.ts')}';
 import { createLogger } from '${src('logger.ts')}';
 setInterval(() => {}, 1000); // stands in for the server keeping the process alive (systemClock timers are unref'd)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallReport } from '../../src/call/call-report.js';
+import { CallReport } from '../../src/ops/call-report.js';
 import { createMetrics } from '../../src/metrics.js';
 import { CallMetricsObserver, callOutcome } from '../../src/ops/call-metrics-observer.js';
 

@@ -1,5 +1,5 @@
-import { parseOrgConfig, type OrgConfig } from '../../../src/app/org-config.js';
-import type { SubmitOrderBody } from '../../../src/app/submit-order-body.js';
+import { parseOrgConfig, type OrgConfig } from '../../../src/main-app/org-config.js';
+import type { SubmitOrderBody } from '../../../src/main-app/submit-order-body.js';
 import { loadContractExample } from '../../../sim/main-app.js';
 
 /** The contract's example org (Luigi's), parsed with defaults applied. */

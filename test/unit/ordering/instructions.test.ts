@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOrgConfig } from '../../../src/app/org-config.js';
+import { parseOrgConfig } from '../../../src/main-app/org-config.js';
 import { buildInstructions, greetingInstructions } from '../../../src/ordering/instructions.js';
 import { exampleOrg } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSubmitOrderBody } from '../../../src/app/submit-order-body.js';
+import { parseSubmitOrderBody } from '../../../src/main-app/submit-order-body.js';
 import { addItem, emptyCart, type Cart } from '../../../src/ordering/cart.js';
 import { MenuIndex } from '../../../src/ordering/menu.js';
 import { buildOrderBody, orderIdempotencyKey } from '../../../src/ordering/order-body.js';

@@ -1,7 +1,7 @@
 import type { RealtimeFunctionTool } from 'openai/resources/realtime/realtime';
 import { describe, expect, it, vi } from 'vitest';
-import type { SubmitOutcome } from '../../../src/app/order-submitter.js';
-import type { SubmitOrderBody } from '../../../src/app/submit-order-body.js';
+import type { SubmitOutcome } from '../../../src/main-app/order-submitter.js';
+import type { SubmitOrderBody } from '../../../src/main-app/submit-order-body.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createOrderingTools } from '../../../src/ordering/tools.js';
 import { exampleOrg, exampleSubmitBody } from './fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, canRetry } from '../../../src/app/retry-policy.js';
+import { backoffDelay, canRetry } from '../../../src/main-app/retry-policy.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 

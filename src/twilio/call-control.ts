@@ -1,8 +1,8 @@
 import type { Logger } from '../logger.js';
-import type { TwilioRestClient } from '../twilio/rest-client.js';
-import { sayAndHangupTwiml, transferTwiml } from '../twilio/twiml.js';
-import { TRANSFER_FALLBACK } from './spoken-prompts.js';
-import type { CallControl } from './call-session.js';
+import type { TwilioRestClient } from './rest-client.js';
+import { sayAndHangupTwiml, transferTwiml } from './twiml.js';
+import { TRANSFER_FALLBACK } from '../call/spoken-prompts.js';
+import type { CallControl } from '../call/call-session.js';
 
 /** Ends calls through Twilio's REST API: a plain hang-up, or an apology spoken by Twilio and then a hang-up. */
 export class RestCallControl implements CallControl {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrgConfigResult } from '../../../src/app/app-client.js';
-import { createOrgConfigCache } from '../../../src/app/org-config-cache.js';
+import type { OrgConfigResult } from '../../../src/main-app/app-client.js';
+import { createOrgConfigCache } from '../../../src/main-app/org-config-cache.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createLogger } from '../../../src/logger.js';
 import { exampleOrg } from '../ordering/fixtures.js';

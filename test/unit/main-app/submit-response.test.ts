@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySubmitResponse } from '../../../src/app/app-client.js';
+import { classifySubmitResponse } from '../../../src/main-app/app-client.js';
 
 describe('classifySubmitResponse (contract: submit-order answers)', () => {
   it('treats 200 and 201 with an orderId as accepted', () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Outbox } from '../../../src/app/outbox.js';
+import { Outbox } from '../../../src/main-app/outbox.js';
 import { createLogger } from '../../../src/logger.js';
 import { exampleSubmitBody } from '../ordering/fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offeredFulfillment, parseOrgConfig } from '../../../src/app/org-config.js';
+import { offeredFulfillment, parseOrgConfig } from '../../../src/main-app/org-config.js';
 import { loadContractExample } from '../../../sim/main-app.js';
 
 const example = () => structuredClone(loadContractExample('org-config.example.json')) as Record<string, any>;

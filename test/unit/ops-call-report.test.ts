@@ -7,7 +7,7 @@ import {
   percentile,
   tokenBreakdown,
   type RateTable,
-} from '../../src/call/call-report.js';
+} from '../../src/ops/call-report.js';
 
 const usage: RealtimeResponseUsage = {
   input_tokens: 1300,

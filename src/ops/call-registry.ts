@@ -1,4 +1,4 @@
-import type { CallSession } from './call-session.js';
+import type { CallSession } from '../call/call-session.js';
 
 /** The calls this process carries right now (per replica; nothing here is shared between replicas). */
 export class CallRegistry {
