@@ -24,3 +24,16 @@ export function linearToMulaw(sample: number): number {
   const mantissa = (s >> (exponent + 3)) & 0x0f;
   return ~(sign | (exponent << 4) | mantissa) & 0xff;
 }
+
+/** 240 ms of a quiet two-note chime (μ-law, base64): the cue a caller hears while a slow tool runs, instead of dead air. */
+export const HOLD_CUE_AUDIO: string = chime();
+
+function chime(): string {
+  const bytes = Buffer.alloc(240 * BYTES_PER_MS);
+  for (let i = 0; i < bytes.length; i++) {
+    const hz = i < bytes.length / 2 ? 660 : 880;
+    const fade = Math.sin((Math.PI * (i % (bytes.length / 2))) / (bytes.length / 2));
+    bytes[i] = linearToMulaw(1800 * fade * Math.sin((2 * Math.PI * hz * i) / 8000));
+  }
+  return bytes.toString('base64');
+}

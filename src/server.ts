@@ -1,27 +1,22 @@
-import formbody from '@fastify/formbody';
-import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
-import { CallRegistry } from './ops/call-registry.js';
-import type { CallControl } from './call/call-session.js';
-import { CallSetupFactory, type OrgBehaviour, type OrgSource } from './call/call-setup.js';
+import { CallSetupFactory, type OrgBehaviour, type OrgSource } from './bridge/call-setup.js';
+import type { BridgeDeps } from './bridge/deps.js';
+import type { CallControl } from './call/call-types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { healthRoutes } from './http/health.js';
-import type { AppDeps, OrderBacklog } from './http/deps.js';
-import { mediaStreamRoutes, MAX_FRAME_BYTES } from './http/media-stream-route.js';
-import { metricsRoutes } from './http/metrics-route.js';
+import { bridgeApp } from './http/app.js';
 import { twilioAuthFrom } from './http/twilio-auth.js';
-import { twimlRoutes } from './http/twiml-route.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Admission } from './ops/admission.js';
 import { MAX_TWILIO_BUFFERED_BYTES } from './ops/bounded-twilio-port.js';
+import { CallRegistry } from './ops/call-registry.js';
+import type { OrderBacklog } from './ops/drain.js';
 import { Lifecycle } from './ops/lifecycle.js';
-import { websocketPreClose } from './ops/websocket-pre-close.js';
 import type { ModelLink } from './realtime/model-link.js';
 import { PrewarmPool } from './realtime/prewarm-pool.js';
 
@@ -44,7 +39,7 @@ export interface ServerDeps {
 
 export interface BridgeServer {
   app: FastifyInstance;
-  deps: AppDeps;
+  deps: BridgeDeps;
 }
 
 const version = packageVersion();
@@ -63,7 +58,7 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     );
   }
   const calls = new CallRegistry();
-  const deps: AppDeps = {
+  const deps: BridgeDeps = {
     config,
     logger,
     clock,
@@ -82,16 +77,7 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     maxTwilioBufferedBytes: input.maxTwilioBufferedBytes ?? MAX_TWILIO_BUFFERED_BYTES,
   };
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: true });
-  await app.register(formbody);
-  await app.register(websocket, {
-    options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false },
-    preClose: websocketPreClose({ calls, lifecycle: deps.lifecycle, logger }),
-  });
-  healthRoutes(app, deps);
-  twimlRoutes(app, deps);
-  mediaStreamRoutes(app, deps);
-  metricsRoutes(app, deps);
-  app.addHook('onClose', async () => deps.prewarm.closeAll());
+  await app.register(bridgeApp, { deps });
   return { app, deps };
 }
 

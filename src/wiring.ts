@@ -5,14 +5,13 @@ import { createOrgConfigCache } from './main-app/org-config-cache.js';
 import type { OrgConfig } from './main-app/org-config.js';
 import { Outbox } from './main-app/outbox.js';
 import { RestCallControl } from './twilio/call-control.js';
-import type { OrgBehaviour } from './call/call-setup.js';
-import { CALL_RULES, callToolDefinitions, TRANSFER_RULE } from './call/call-tools.js';
-import type { RestoreContext } from './call/call-types.js';
+import type { OrgBehaviour } from './bridge/call-setup.js';
+import { callToolDefinitions } from './call/call-tools.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { defaultCartLimits } from './ordering/cart.js';
-import { buildInstructions, greetingInstructions } from './ordering/instructions.js';
+import { callInstructions, greetingInstructions } from './ordering/instructions.js';
 import { buildToolDefinitions } from './ordering/tool-definitions.js';
 import { createOrderingTools } from './ordering/tools.js';
 import type { ServerDeps } from './server.js';
@@ -44,8 +43,8 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   if (!control) logger.warn('TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: calls end by closing the stream, and transfer is not offered');
   const transferNumber = (org: OrgConfig) => (control ? org.transferNumber : undefined);
   const behaviour: OrgBehaviour = {
-    instructions: (org, restore) => instructionsFor(org, clock, Boolean(transferNumber(org)), restore),
-    greetingInstructions,
+    instructions: (org, restore) => callInstructions(org, { now: clock.wallNow(), transferOffered: Boolean(transferNumber(org)), restore }),
+    greetingPrompt: greetingInstructions,
     toolDefinitions: (org) => [...buildToolDefinitions(org, defaultCartLimits), ...callToolDefinitions({ transferOffered: Boolean(transferNumber(org)) })],
     toolsForCall: (org, context) => createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, submitter, clock, logger }),
     transferNumber,
@@ -59,14 +58,4 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
       await appClient.close();
     },
   };
-}
-
-function instructionsFor(org: OrgConfig, clock: Clock, transferOffered: boolean, restore?: RestoreContext): string {
-  const base = buildInstructions(org, {
-    now: clock.wallNow(),
-    cartSnapshot: restore?.cartSnapshot,
-    extraRules: transferOffered ? [...CALL_RULES, TRANSFER_RULE] : CALL_RULES,
-  });
-  if (!restore?.transcript) return base;
-  return `${base}\n\n# Conversation so far (the line was reconnected; do not greet again)\n${restore.transcript}`;
 }

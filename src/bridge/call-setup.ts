@@ -4,26 +4,27 @@ import type { OrgConfig } from '../main-app/org-config.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { RealtimeFunctionTool } from 'openai/resources/realtime/realtime';
+import type { CallContext, CallProfile, CallSetup, OrderingSession, RestoreContext } from '../call/call-types.js';
 import { openModelLink, type ModelLink } from '../realtime/model-link.js';
+import { RealtimePort } from '../realtime/realtime-port.js';
 import { buildSessionUpdate } from '../realtime/session-config.js';
-import type { CallContext, CallProfile, CallSetup, OrderingRunner, RestoreContext } from './call-types.js';
-import type { ToolRunner } from './tool-calls.js';
 
 /** What a call needs from its org beyond the config itself: instructions, tools, greeting. */
 export interface OrgBehaviour {
   /** Session instructions; `restore` carries the call so far when a session is replaced mid-call. */
   instructions(org: OrgConfig, restore?: RestoreContext): string;
-  greetingInstructions(org: OrgConfig): string;
-  toolDefinitions(org: OrgConfig): ToolRunner['definitions'];
-  /** A fresh tool runner (and cart) for one call. */
-  toolsForCall?(org: OrgConfig, context: CallContext): OrderingRunner;
+  /** What the agent is asked to say when it picks up. */
+  greetingPrompt(org: OrgConfig): string;
+  toolDefinitions(org: OrgConfig): RealtimeFunctionTool[];
+  /** Fresh ordering tools (and cart) for one call. */
+  toolsForCall?(org: OrgConfig, context: CallContext): OrderingSession;
   /** The number to transfer to, when transfer is offered for this org. */
   transferNumber?(org: OrgConfig): string | undefined;
 }
 
 export interface OrgSource {
   get(orgId: string): Promise<OrgConfigResult>;
-  prefetch(orgId: string): void;
 }
 
 export class CallSetupError extends Error {
@@ -87,10 +88,11 @@ export class CallSetupFactory {
     link ??= await this.openFor(org, logger);
     const { behaviour } = this.deps;
     const profile: CallProfile = {
-      greetingInstructions: behaviour.greetingInstructions(org),
-      tools: behaviour.toolsForCall?.(org, context),
+      greetingPrompt: behaviour.greetingPrompt(org),
+      ordering: behaviour.toolsForCall?.(org, context),
       transferNumber: behaviour.transferNumber?.(org),
     };
-    return { link, profile, reopen: (restore) => this.openFor(org, logger, restore) };
+    const port = (opened: ModelLink) => new RealtimePort(opened, logger);
+    return { port: port(link), profile, reconnect: async (restore) => port(await this.openFor(org, logger, restore)) };
   }
 }

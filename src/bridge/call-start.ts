@@ -1,17 +1,35 @@
 import type { WebSocket } from 'ws';
-import { CallReport } from '../ops/call-report.js';
-import { CallSession, type CallContext } from '../call/call-session.js';
-import { callSessionSettings } from '../call/call-settings.js';
+import { Call } from '../call/call.js';
+import type { CallContext, CallSettings } from '../call/call-types.js';
+import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { boundedTwilioPort } from '../ops/bounded-twilio-port.js';
 import { CallMetricsObserver } from '../ops/call-metrics-observer.js';
-import type { AppDeps } from './deps.js';
+import { CallReport } from '../ops/call-report.js';
+import { phoneLine } from '../twilio/phone-line.js';
+import type { BridgeDeps } from './deps.js';
+
+/** Replace the model session this long into a call, at a turn boundary, well before the 60-minute expiry. */
+export const RECYCLE_AFTER_MS = 50 * 60_000;
+
+/** The per-call settings that come from configuration. */
+export function callSettings(config: Config): Partial<CallSettings> {
+  return {
+    timers: {
+      silenceRepromptMs: config.SILENCE_REPROMPT_SECONDS * 1000,
+      maxReprompts: config.SILENCE_MAX_REPROMPTS,
+      maxCallMs: config.MAX_CALL_SECONDS * 1000,
+      wrapUpWarningMs: config.WRAP_UP_WARNING_SECONDS * 1000,
+    },
+    recycleAfterMs: RECYCLE_AFTER_MS,
+  };
+}
 
 /**
  * Starts the call once its stream passed every check: claims the pre-warmed model session (or opens one), feeds
- * metrics and the call record from the session's observer, and logs the record (`call record`) when it ends.
+ * metrics and the call record from the call's observer, and logs the record (`call record`) when it ends.
  */
-export function startSession(context: CallContext, socket: WebSocket, deps: AppDeps, log: Logger): CallSession {
+export function startCall(context: CallContext, socket: WebSocket, deps: BridgeDeps, log: Logger): Call {
   const observer = new CallMetricsObserver(
     deps.metrics,
     new CallReport({
@@ -23,25 +41,25 @@ export function startSession(context: CallContext, socket: WebSocket, deps: AppD
     }),
   );
   const warm = deps.prewarm.claim(context.callSid);
-  const session = new CallSession({
+  const stream = boundedTwilioPort(socket, log, deps.maxTwilioBufferedBytes);
+  const call = new Call({
     context,
-    twilio: boundedTwilioPort(socket, log, deps.maxTwilioBufferedBytes),
+    line: phoneLine({ stream, control: deps.control, callSid: context.callSid, log }),
     setup: deps.setup.setupFor(context, log, warm),
     clock: deps.clock,
     logger: log,
-    control: deps.control,
-    ...callSessionSettings(deps.config),
+    settings: callSettings(deps.config),
     observer,
-    onEnded: (_ended, reason) => {
-      deps.calls.remove(session);
-      deps.metrics.activeCalls.set(deps.calls.size);
-      // callSid, streamSid and orgId are already on every line of this call's logger.
-      const { callSid: _callSid, streamSid: _streamSid, orgId: _orgId, ...record } = observer.finish(reason, deps.clock.now());
-      log.info(record, 'call record');
-    },
   });
-  deps.calls.add(session);
+  deps.calls.add(call);
   deps.metrics.activeCalls.set(deps.calls.size);
+  void call.whenEnded().then((reason) => {
+    deps.calls.remove(call);
+    deps.metrics.activeCalls.set(deps.calls.size);
+    // callSid, streamSid and orgId are already on every line of this call's logger.
+    const { callSid: _callSid, streamSid: _streamSid, orgId: _orgId, ...record } = observer.finish(reason, deps.clock.now());
+    log.info(record, 'call record');
+  });
   log.info({ prewarmed: warm !== undefined }, 'call stream started');
-  return session;
+  return call;
 }

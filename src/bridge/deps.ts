@@ -3,21 +3,17 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallRegistry } from '../ops/call-registry.js';
-import type { CallControl } from '../call/call-session.js';
-import type { CallSetupFactory, OrgSource } from '../call/call-setup.js';
+import type { CallControl } from '../call/call-types.js';
+import type { CallSetupFactory, OrgSource } from './call-setup.js';
 import type { Admission } from '../ops/admission.js';
+import type { OrderBacklog } from '../ops/drain.js';
 import type { Lifecycle } from '../ops/lifecycle.js';
 import type { PrewarmPool } from '../realtime/prewarm-pool.js';
-import type { TwilioAuth } from './twilio-auth.js';
+import type { TwilioAuth } from '../http/twilio-auth.js';
 
-export interface OrderBacklog {
-  pendingCount(): number;
-  /** Tries every pending order once now; returns how many remain. */
-  flush(): Promise<number>;
-}
 
 /** Everything the HTTP and WebSocket routes use, built once by `buildServer`. */
-export interface AppDeps {
+export interface BridgeDeps {
   config: Config;
   logger: Logger;
   clock: Clock;

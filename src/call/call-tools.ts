@@ -1,12 +1,28 @@
 import type { RealtimeFunctionTool } from 'openai/resources/realtime/realtime';
+import type { CallAction, OrderingSession, ToolBox } from './call-types.js';
 
-/** Tools the call itself handles (not the cart): hang up and hand over to a person. */
-export const END_CALL = 'end_call';
-export const TRANSFER_TO_STAFF = 'transfer_to_staff';
-export type CallAction = typeof END_CALL | typeof TRANSFER_TO_STAFF;
+export const END_CALL = 'end_call' satisfies CallAction;
+export const TRANSFER_TO_STAFF = 'transfer_to_staff' satisfies CallAction;
 
 export function isCallAction(name: string): name is CallAction {
   return name === END_CALL || name === TRANSFER_TO_STAFF;
+}
+
+/**
+ * The call's one tool box: call actions answer at once (`ok`, with the action to carry out once the response is
+ * done, or why not), every other name goes to the ordering tools.
+ */
+export function callToolBox(ordering: OrderingSession | undefined, canDo: (action: CallAction) => boolean): ToolBox {
+  return {
+    async run(name, argumentsJson, signal) {
+      if (isCallAction(name)) {
+        if (canDo(name)) return { output: { ok: true }, action: name };
+        return { output: { ok: false, error: 'not_available', message: `${name} is not available on this call. Tell the caller briefly and keep helping.` } };
+      }
+      if (!ordering) return { output: { ok: false, error: 'unknown_tool', message: `There is no tool named "${name}".` } };
+      return { output: await ordering.run(name, argumentsJson, signal) };
+    },
+  };
 }
 
 export function callToolDefinitions(opts: { transferOffered: boolean }): RealtimeFunctionTool[] {
@@ -31,7 +47,5 @@ export function callToolDefinitions(opts: { transferOffered: boolean }): Realtim
   return tools;
 }
 
-export const CALL_RULES = [
-  'When the caller has nothing more, say a short goodbye and call end_call in the same turn.',
-];
+export const CALL_RULES = ['When the caller has nothing more, say a short goodbye and call end_call in the same turn.'];
 export const TRANSFER_RULE = 'If the caller asks for a person, or you cannot help, tell them you are connecting them and call transfer_to_staff in the same turn.';

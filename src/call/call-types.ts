@@ -1,46 +1,10 @@
-import type { ModelLink } from '../realtime/model-link.js';
-import type { CallTimerSettings } from './call-timers.js';
-import type { ToolRunner } from './tool-calls.js';
-import type { CallObserver } from './turn-timer.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { CallSession } from './call-session.js';
+import type { CallTimerSettings } from './call-timers.js';
+import type { ModelConnector, ModelPort } from './model-port.js';
 
-export interface CallContext {
-  callSid: string;
-  streamSid: string;
-  accountSid: string;
-  orgId: string;
-  from?: string | undefined;
-  to?: string | undefined;
-}
-
-/** The ordering tools as the call sees them: a runner, plus the cart as text and the order placed, if any. */
-export interface OrderingRunner extends ToolRunner {
-  cartSnapshot?(): string;
-  submittedOrder?(): { outcome: { kind: string; orderId?: string | null } } | undefined;
-}
-
-export interface CallProfile {
-  /** `response.create` instructions for the first words (the AI speaks first). */
-  greetingInstructions?: string | undefined;
-  tools?: OrderingRunner | undefined;
-  /** E.164 number for "talk to a person"; without it (or without call control) transfer is not offered. */
-  transferNumber?: string | undefined;
-}
-
-/** What a restored model session is told about the call so far (tool calls are not replayed). */
-export interface RestoreContext {
-  transcript: string;
-  cartSnapshot?: string | undefined;
-}
-
-export interface CallSetup {
-  link: ModelLink;
-  profile: CallProfile;
-  /** Opens a replacement model session carrying the call so far (reconnect, expiry, recycle). */
-  reopen?: (restore: RestoreContext) => Promise<ModelLink>;
-}
+/** Where a call is in its life; only the Call changes it, forward only. */
+export type CallPhase = 'connecting' | 'live' | 'closing' | 'ended';
 
 export type EndReason =
   | 'caller-hung-up'
@@ -54,16 +18,18 @@ export type EndReason =
   | 'max-duration'
   | 'shutdown';
 
-/** The call as its parts see it (CallSession fits). */
-export interface CallStatus {
-  readonly ended: boolean;
-  /** Ending (a goodbye may still be playing) or ended. */
-  readonly closing: boolean;
-  end(reason: EndReason, opts?: { apology?: boolean }): Promise<void>;
+export interface CallContext {
+  callSid: string;
+  streamSid: string;
+  accountSid: string;
+  orgId: string;
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
+/** The call's media stream (a Twilio Media Streams socket). */
 export interface TwilioPort {
-  send(text: string): void;
+  send(frame: string): void;
   close(code: number, reason: string): void;
 }
 
@@ -73,20 +39,95 @@ export interface CallControl {
   transfer(callSid: string, number: string): Promise<void>;
 }
 
-export interface CallSessionOptions {
+/** The caller's side of a call: its media stream, and control of the call itself where there is any. */
+export interface CallLine {
+  /** Hot path: a frame for the media stream (media, mark, clear). */
+  send(frame: string): void;
+  /** Ends the call from our side: the phone hangs up (after `apology` is spoken, when given), then the stream closes. Never rejects. */
+  hangUp(reason: EndReason, apology?: string): Promise<void>;
+  /** Closes the stream only: the call itself goes on elsewhere (transferred). */
+  close(reason: EndReason): void;
+  /** Redirects the caller to `number` (the stream then ends); absent when this line cannot. Rejects when it failed. */
+  transfer?(number: string): Promise<void>;
+}
+
+/** Tools the call itself carries out (not the cart): hang up, and hand over to a person. */
+export type CallAction = 'end_call' | 'transfer_to_staff';
+
+/** What a tool answers: the output for the model, and a call action to carry out once the response is done. */
+export interface ToolOutcome {
+  output: object;
+  action?: CallAction | undefined;
+}
+
+/** Every tool the model can call on this call (ordering tools and call actions alike): one dispatch path. */
+export interface ToolBox {
+  /** Never throws: refusals and bad arguments come back as `{ ok: false, … }` outputs. */
+  run(name: string, argumentsJson: string, signal: AbortSignal): Promise<ToolOutcome>;
+}
+
+/** The ordering tools of one call, as the call sees them. */
+export interface OrderingSession {
+  /** Runs one ordering tool; never throws (refusals come back as `{ ok: false, … }`). */
+  run(name: string, argumentsJson: string, signal: AbortSignal): Promise<object>;
+  /** The order so far as text, for a replacement model session. */
+  cartSnapshot(): string;
+  /** The order placed in this call, if any. */
+  submittedOrder(): { outcome: { kind: string; orderId?: string | null } } | undefined;
+}
+
+export interface CallProfile {
+  /** What the agent is asked to say when it picks up (the AI speaks first). */
+  greetingPrompt: string;
+  ordering?: OrderingSession | undefined;
+  /** E.164 number for "talk to a person"; without it (or without call control) transfer is not offered. */
+  transferNumber?: string | undefined;
+}
+
+/** What a replacement model session is told about the call so far (tool calls are not replayed). */
+export interface RestoreContext {
+  transcript: string;
+  cartSnapshot?: string | undefined;
+}
+
+export interface CallSetup {
+  port: ModelPort;
+  profile: CallProfile;
+  /** Opens a replacement session (reconnect, expiry, recycle). */
+  reconnect?: (restore: RestoreContext) => ReturnType<ModelConnector>;
+}
+
+/** Where a call reports what happens in it (metrics, the call record); every method is optional. */
+export interface CallObserver {
+  greetingLatency?(ms: number): void;
+  /** `first_audio`: caller's end of speech → first audio sent to Twilio; `playout`: → first mark echo. */
+  turnLatency?(stage: 'first_audio' | 'playout', ms: number): void;
+  bargeIn?(): void;
+  modelError?(code: string): void;
+  modelReconnected?(): void;
+  orderSubmitted?(orderId: string): void;
+  toolFinished?(name: string, outcome: string, ms: number): void;
+  usage?(usage: unknown): void;
+  ended?(reason: EndReason): void;
+}
+
+export interface CallSettings {
+  /** Silence reprompts and maximum length; none when absent. */
+  timers: CallTimerSettings | undefined;
+  /** Replace the model session after this long, at a turn boundary (sessions expire at 60 minutes). */
+  recycleAfterMs: number | undefined;
+  /** Longest a tool may run before the model is told it failed. */
+  toolTimeoutMs: number;
+  /** Longest a last line (goodbye, announcement) may take to play before the call goes on without it. */
+  goodbyeTimeoutMs: number;
+}
+
+export interface CallOptions {
   context: CallContext;
-  twilio: TwilioPort;
+  line: CallLine;
   setup: Promise<CallSetup>;
   clock: Clock;
   logger: Logger;
-  control?: CallControl | undefined;
   observer?: CallObserver | undefined;
-  onEnded?: (session: CallSession, reason: EndReason) => void;
-  toolTimeoutMs?: number;
-  /** Silence reprompts and maximum length; none when absent. */
-  timers?: CallTimerSettings | undefined;
-  /** Replace the model session proactively after this long, at a turn boundary (sessions expire at 60 min). */
-  recycleAfterMs?: number;
-  /** How long a goodbye may take to play before the call is cut anyway. */
-  goodbyeTimeoutMs?: number;
+  settings?: Partial<CallSettings>;
 }

@@ -1,31 +1,33 @@
 import type { Clock } from '../clock.js';
+import { sleep } from '../lib/timing.js';
 import type { Logger } from '../logger.js';
-import { ModelConnectError, type ModelLink } from '../realtime/model-link.js';
+import type { ModelPort } from './model-port.js';
 
-/** Backoff between reconnect attempts: together about a second, so the caller barely notices (issue: reconnect within ~1 s). */
+/** Backoff between reconnect attempts: about a second in all, so the caller barely notices. */
 export const RECONNECT_DELAYS_MS = [0, 250, 750];
 
 /**
- * Opens a replacement model session after the old one dropped or expired. Stops early on a fatal
- * error (bad key, quota…): reconnecting cannot help then.
+ * Opens a replacement model session after the old one dropped or expired. Stops early on a fatal error (the
+ * opener's error has `fatal: true`: bad key, no quota…), where trying again cannot help, and once `signal` aborts
+ * (the call ended).
  */
 export async function reconnectModel(opts: {
-  open: () => Promise<ModelLink>;
+  open: () => Promise<ModelPort>;
   clock: Clock;
   logger: Logger;
+  signal: AbortSignal;
   delaysMs?: readonly number[];
-  cancelled: () => boolean;
-}): Promise<ModelLink | undefined> {
+}): Promise<ModelPort | undefined> {
   const delays = opts.delaysMs ?? RECONNECT_DELAYS_MS;
   for (let attempt = 0; attempt < delays.length; attempt++) {
-    if (delays[attempt]! > 0) await new Promise<void>((resolve) => opts.clock.setTimeout(resolve, delays[attempt]!));
-    if (opts.cancelled()) return undefined;
+    if (delays[attempt]! > 0 && !(await sleep(opts.clock, delays[attempt]!, opts.signal))) return undefined;
+    if (opts.signal.aborted) return undefined;
     try {
-      const link = await opts.open();
+      const port = await opts.open();
       opts.logger.info({ attempt: attempt + 1 }, 'model session reconnected');
-      return link;
+      return port;
     } catch (err) {
-      const fatal = err instanceof ModelConnectError && err.fatal;
+      const fatal = (err as { fatal?: unknown }).fatal === true;
       opts.logger.warn({ attempt: attempt + 1, err: (err as Error).message, fatal }, 'model reconnect attempt failed');
       if (fatal) return undefined;
     }

@@ -8,14 +8,13 @@ export const PROMPTS = {
   wrapUpWarning:
     'The call will end in about a minute because of the time limit. Politely tell the caller, and help them finish now: if an order is ready, read it back and submit it once they confirm.',
   maxDuration: 'The call has reached its time limit. Say a short, polite goodbye now; the call will end.',
-  drain: 'We have to end this call now for maintenance. Apologise briefly and say goodbye; invite the caller to call back.',
   resume: 'The line dropped for a moment and is back. Continue the conversation naturally from where it left off; do not greet the caller again.',
 } as const;
 
 export const DEFAULT_APOLOGY = "I'm sorry, we're having trouble with this call. Please call back in a moment. Goodbye.";
 export const TRANSFER_FALLBACK = 'Sorry, nobody is available to take your call right now. Please call back later. Goodbye.';
 
-/** DTMF keys other than 0 are passed to the model as text (field note 18). */
+/** Keypad keys other than 0 are passed to the model as text: the caller may be answering a menu-like question. */
 export function keypadText(digit: string): string {
   return `[The caller pressed ${digit} on the keypad]`;
 }

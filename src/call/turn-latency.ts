@@ -1,17 +1,5 @@
 import type { Clock } from '../clock.js';
-
-/** Where the session reports call events for metrics; every method is optional. */
-export interface CallObserver {
-  greetingLatency?(ms: number): void;
-  /** `first_audio`: caller's end of speech → first audio sent to Twilio; `playout`: → first mark echo. */
-  turnLatency?(stage: 'first_audio' | 'playout', ms: number): void;
-  bargeIn?(): void;
-  modelError?(code: string): void;
-  modelReconnected?(): void;
-  orderSubmitted?(orderId: string): void;
-  toolFinished?(name: string, outcome: string, ms: number): void;
-  usage?(usage: Record<string, unknown> | undefined): void;
-}
+import type { CallObserver } from './call-types.js';
 
 export interface TurnSummary {
   turns: number;
@@ -22,10 +10,10 @@ export interface TurnSummary {
 }
 
 /**
- * Voice-to-voice latency per turn (field note 25): from the caller's end of speech to the first
+ * Voice-to-voice latency per turn: from the caller's end of speech to the first
  * audio forwarded to Twilio, and to the first mark echo (playout). Also greeting latency.
  */
-export class TurnTimer {
+export class TurnLatency {
   private readonly startedAt: number;
   private userEndAt: number | undefined;
   private greetingRequested = false;

@@ -1,10 +1,12 @@
 import type {} from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { CallContext, CallSession } from '../call/call-session.js';
+import type { BridgeDeps } from '../bridge/deps.js';
+import { startCall } from '../bridge/call-start.js';
+import type { Call } from '../call/call.js';
+import type { CallContext } from '../call/call-types.js';
+import type { Logger } from '../logger.js';
 import { parseTwilioMessage, type TwilioStart } from '../twilio/messages.js';
-import { startSession } from './call-start.js';
-import type { AppDeps } from './deps.js';
 import { CALL_TOKEN_PARAMETER, checkCallToken, twilioSignatureHook } from './twilio-auth.js';
 import { MEDIA_STREAM_PATH } from './twiml-route.js';
 
@@ -12,12 +14,15 @@ import { MEDIA_STREAM_PATH } from './twiml-route.js';
 export const START_TIMEOUT_MS = 5000;
 /** Twilio sends 20 ms frames (216 base64 characters); anything near this is not Twilio. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Invalid messages logged per stream; past that they are only dropped. */
+const MAX_LOGGED_BAD_MESSAGES = 20;
 
 /** Close codes: policy violation (no/bad start or token), try again later (over capacity). */
 const CLOSE_POLICY = 1008;
 const CLOSE_TRY_AGAIN = 1013;
 
-export function mediaStreamRoutes(app: FastifyInstance, deps: AppDeps): void {
+/** `WS /ws/twilio`: Twilio Media Streams, one call per socket. */
+export async function mediaStreamRoutes(app: FastifyInstance, { deps }: { deps: BridgeDeps }): Promise<void> {
   const signature = twilioSignatureHook(deps, 'upgrade_signature');
   app.get(
     MEDIA_STREAM_PATH,
@@ -37,12 +42,16 @@ export function mediaStreamRoutes(app: FastifyInstance, deps: AppDeps): void {
   );
 }
 
-function acceptStream(socket: WebSocket, req: FastifyRequest, deps: AppDeps): void {
+function acceptStream(socket: WebSocket, req: FastifyRequest, deps: BridgeDeps): void {
   const { clock } = deps;
   let log = deps.logger.child({ component: 'media-stream' });
-  let session: CallSession | undefined;
-  let refusedBinary = false;
+  let call: Call | undefined;
   let refused = false;
+  let refusedBinary = false;
+  let badMessages = 0;
+  const dropped = (error: string) => {
+    if (++badMessages <= MAX_LOGGED_BAD_MESSAGES) log.warn({ error }, call ? 'invalid Twilio message dropped' : 'invalid Twilio message before start dropped');
+  };
   const startTimer = clock.setTimeout(() => {
     log.warn('no valid start message in time; closing the stream');
     socket.close(CLOSE_POLICY, 'no start');
@@ -54,43 +63,35 @@ function acceptStream(socket: WebSocket, req: FastifyRequest, deps: AppDeps): vo
       refusedBinary = true;
       return;
     }
-    const text = data.toString();
-    if (session) {
-      session.handleTwilioText(text);
-      return;
-    }
     if (refused) return;
-    const parsed = parseTwilioMessage(text);
-    if (!parsed.ok) {
-      log.warn({ error: parsed.error }, 'invalid Twilio message before start dropped');
-      return;
-    }
+    const parsed = parseTwilioMessage(data.toString());
+    if (!parsed.ok) return dropped(parsed.error);
     const msg = parsed.message;
-    if (msg.event === 'connected') return;
-    if (msg.event !== 'start') {
-      log.warn({ event: msg.event }, 'message before start dropped');
-      return;
+    if (call) {
+      if (msg.event !== 'connected' && msg.streamSid !== call.context.streamSid) return dropped(`${msg.event}: streamSid does not match this stream`);
+      if (msg.event === 'connected' || msg.event === 'start') return dropped(`${msg.event}: unexpected after start`);
+      return call.handleTwilioMessage(msg);
     }
+    if (msg.event === 'connected') return;
+    if (msg.event !== 'start') return dropped(`${msg.event}: before start`);
     clock.clearTimeout(startTimer);
     const context = callContext(msg, req);
     if (!context) {
       log.warn({ callSid: msg.start.callSid }, 'start without an orgId; closing the stream');
       refused = true;
-      socket.close(CLOSE_POLICY, 'missing orgId');
-      return;
+      return socket.close(CLOSE_POLICY, 'missing orgId');
     }
     log = deps.logger.child({ callSid: context.callSid, streamSid: context.streamSid, orgId: context.orgId });
     const refusal = startRefusal(msg, context, deps, log);
     if (refusal) {
       refused = true;
-      socket.close(refusal.code, refusal.reason);
-      return;
+      return socket.close(refusal.code, refusal.reason);
     }
-    session = startSession(context, socket, deps, log);
+    call = startCall(context, socket, deps, log);
   });
   socket.on('close', () => {
     clock.clearTimeout(startTimer);
-    session?.twilioClosed();
+    call?.streamClosed();
   });
   socket.on('error', (err) => log.warn({ err: err.message }, 'Twilio socket error'));
 }
@@ -99,7 +100,7 @@ function acceptStream(socket: WebSocket, req: FastifyRequest, deps: AppDeps): vo
  * The checks a `start` must pass before any model session is opened or a pre-warmed one handed over: the stream
  * token minted by the webhook, then the global cap (a backstop for streams whose webhook this replica did not admit).
  */
-function startRefusal(msg: TwilioStart, context: CallContext, deps: AppDeps, log: AppDeps['logger']): { code: number; reason: string } | undefined {
+function startRefusal(msg: TwilioStart, context: CallContext, deps: BridgeDeps, log: Logger): { code: number; reason: string } | undefined {
   const token = msg.start.customParameters[CALL_TOKEN_PARAMETER];
   const check = checkCallToken(deps.auth, token, context.callSid, context.orgId, deps.clock.wallNow().getTime());
   if (!check.ok) {

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppDeps } from './deps.js';
+import type { BridgeDeps } from '../bridge/deps.js';
 
 /** `GET /metrics` in Prometheus text format; with METRICS_TOKEN set, only for `Authorization: Bearer <token>`. */
-export function metricsRoutes(app: FastifyInstance, deps: AppDeps): void {
+export async function metricsRoutes(app: FastifyInstance, { deps }: { deps: BridgeDeps }): Promise<void> {
   const token = deps.config.METRICS_TOKEN;
   app.get('/metrics', async (req, reply) => {
     if (token !== undefined && !hasBearer(req, token)) {

@@ -3,7 +3,7 @@ import type { OrgConfigResult } from '../main-app/app-client.js';
 import type { Logger } from '../logger.js';
 import { publicWsUrl } from '../twilio/public-url.js';
 import { connectStreamTwiml, sayAndHangupTwiml } from '../twilio/twiml.js';
-import type { AppDeps } from './deps.js';
+import type { BridgeDeps } from '../bridge/deps.js';
 import { CALL_TOKEN_PARAMETER, mintCallToken, twilioSignatureHook } from './twilio-auth.js';
 
 export const MEDIA_STREAM_PATH = '/ws/twilio';
@@ -22,7 +22,7 @@ type Params = Record<string, string | undefined>;
  * checked first (preValidation); then the caps; then the org lookup (which warms the cache) and the
  * pre-warm of the model session while the phone still rings.
  */
-export function twimlRoutes(app: FastifyInstance, deps: AppDeps): void {
+export async function twimlRoutes(app: FastifyInstance, { deps }: { deps: BridgeDeps }): Promise<void> {
   app.route({
     method: ['GET', 'POST'],
     url: '/twiml/start',
@@ -31,7 +31,7 @@ export function twimlRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 }
 
-async function answer(req: FastifyRequest, deps: AppDeps): Promise<string> {
+async function answer(req: FastifyRequest, deps: BridgeDeps): Promise<string> {
   const params = webhookParams(req);
   const orgId = params.orgId?.trim();
   const callSid = params.CallSid;
@@ -63,7 +63,7 @@ async function answer(req: FastifyRequest, deps: AppDeps): Promise<string> {
 
 async function connectOrRefuse(
   req: FastifyRequest,
-  deps: AppDeps,
+  deps: BridgeDeps,
   params: Params,
   orgId: string,
   log: Logger,
@@ -118,7 +118,7 @@ function webhookParams(req: FastifyRequest): Params {
 }
 
 /** The org lookup, or undefined if it takes longer than `ms` (the stream start waits for it then). */
-async function orgWithin(deps: AppDeps, orgId: string, ms: number): Promise<OrgConfigResult | undefined> {
+async function orgWithin(deps: BridgeDeps, orgId: string, ms: number): Promise<OrgConfigResult | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ms);

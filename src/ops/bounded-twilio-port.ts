@@ -1,4 +1,4 @@
-import type { TwilioPort } from '../call/call-session.js';
+import type { TwilioPort } from '../call/call-types.js';
 import type { Logger } from '../logger.js';
 
 /** Past this much unsent data the peer is not reading (a stuck or dead Twilio edge): 1 MiB is over a minute of audio. */

@@ -1,6 +1,6 @@
 import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 import { CallReport, tokenBreakdown, type CallRecord } from './call-report.js';
-import type { CallObserver } from '../call/turn-timer.js';
+import type { CallObserver } from '../call/call-types.js';
 import type { Metrics } from '../metrics.js';
 
 const SUBMIT_TOOL = 'submit_order';
@@ -58,7 +58,7 @@ export class CallMetricsObserver implements CallObserver {
     this.report.setOrderId(orderId);
   }
 
-  usage(usage: Record<string, unknown> | undefined): void {
+  usage(usage: unknown): void {
     // tokenBreakdown counts only finite non-negative numbers, so a malformed usage object adds nothing.
     const typed = usage as RealtimeResponseUsage | undefined;
     this.report.addUsage(typed);

@@ -1,42 +1,36 @@
-import type { CallSession } from '../call/call-session.js';
+import type { Call } from '../call/call.js';
+import { Waiters } from '../lib/waiters.js';
 
 /** The calls this process carries right now (per replica; nothing here is shared between replicas). */
 export class CallRegistry {
-  private readonly calls = new Map<string, CallSession>();
-  private readonly emptyWaiters = new Set<() => void>();
+  private readonly calls = new Map<string, Call>();
+  private readonly empty = new Waiters();
 
   get size(): number {
     return this.calls.size;
   }
 
-  add(session: CallSession): void {
-    this.calls.set(session.context.callSid, session);
+  add(call: Call): void {
+    this.calls.set(call.context.callSid, call);
   }
 
-  remove(session: CallSession): void {
-    if (this.calls.get(session.context.callSid) === session) this.calls.delete(session.context.callSid);
-    if (this.calls.size === 0) for (const w of [...this.emptyWaiters]) w();
+  remove(call: Call): void {
+    if (this.calls.get(call.context.callSid) === call) this.calls.delete(call.context.callSid);
+    if (this.calls.size === 0) this.empty.wake();
   }
 
   countForOrg(orgId: string): number {
     let n = 0;
-    for (const s of this.calls.values()) if (s.context.orgId === orgId) n++;
+    for (const call of this.calls.values()) if (call.context.orgId === orgId) n++;
     return n;
   }
 
-  all(): CallSession[] {
+  all(): Call[] {
     return [...this.calls.values()];
   }
 
   /** Resolves when no call is left. */
   whenEmpty(): Promise<void> {
-    if (this.calls.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.emptyWaiters.delete(done);
-        resolve();
-      };
-      this.emptyWaiters.add(done);
-    });
+    return this.calls.size === 0 ? Promise.resolve() : this.empty.wait();
   }
 }

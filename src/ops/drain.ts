@@ -7,10 +7,16 @@
  * Raise `drainingSeconds` with DRAIN_TIMEOUT_SECONDS.
  */
 import type { Clock } from '../clock.js';
-import type { EndReason } from '../call/call-session.js';
-import type { OrderBacklog } from '../http/deps.js';
+import type { EndReason } from '../call/call-types.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
+
+/** Orders waiting for the main app (the durable outbox): shown in /health, flushed on shutdown. */
+export interface OrderBacklog {
+  pendingCount(): number;
+  /** Tries every pending order once now; returns how many remain. */
+  flush(): Promise<number>;
+}
 
 export const SHUTDOWN_WRAP_UP_INSTRUCTIONS =
   'We have to end this call now because the phone line is restarting. In one or two short sentences: apologise, say that any ' +

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EndReason } from '../call/call-session.js';
+import type { EndReason } from '../call/call-types.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
 

@@ -1,4 +1,6 @@
 import { offeredFulfillment, type MenuItem, type ModifierGroup, type OrgConfig } from '../main-app/org-config.js';
+import { CALL_RULES, TRANSFER_RULE } from '../call/call-tools.js';
+import type { RestoreContext } from '../call/call-types.js';
 import { orList } from './cart.js';
 import { formatMoney } from './money.js';
 
@@ -91,4 +93,15 @@ function localTime(now: Date, timeZone: string): string {
     if (timeFormats.size < 100) timeFormats.set(timeZone, format);
   }
   return format.format(now);
+}
+
+/** A call's session instructions: the org's, the call rules (transfer only when offered), and the call so far after a reconnect. */
+export function callInstructions(org: OrgConfig, opts: { now: Date; transferOffered: boolean; restore?: RestoreContext | undefined }): string {
+  const base = buildInstructions(org, {
+    now: opts.now,
+    cartSnapshot: opts.restore?.cartSnapshot,
+    extraRules: opts.transferOffered ? [...CALL_RULES, TRANSFER_RULE] : CALL_RULES,
+  });
+  if (!opts.restore?.transcript) return base;
+  return `${base}\n\n# Conversation so far (the line was reconnected; do not greet again)\n${opts.restore.transcript}`;
 }

@@ -8,11 +8,12 @@ import type {
   RealtimeErrorEvent,
   RealtimeServerEvent,
 } from 'openai/resources/realtime/realtime';
+import { firstIssue } from '../lib/parse.js';
 import { isWrappablePayload } from '../twilio/messages.js';
 
 /**
- * Server events of OpenAI Realtime GA that the bridge reads (protocols §B5), validated at
- * runtime: only the fields the bridge uses are checked; unknown types are passed on as
+ * Server events of OpenAI Realtime GA that the bridge reads (`RealtimeServerEvent` in the `openai` package),
+ * validated at runtime: only the fields the bridge uses are checked; unknown types are passed on as
  * `other` and never fail. Audio deltas (the hot path) get a cheap check instead of zod.
  */
 
@@ -42,7 +43,10 @@ const schemas = {
     item_id: z.string(),
     transcript: z.string(),
   }),
-  'response.created': z.object({ type: z.literal('response.created'), response: z.object({ id: z.string() }) }),
+  'response.created': z.object({
+    type: z.literal('response.created'),
+    response: z.object({ id: z.string(), metadata: z.record(z.string(), z.string()).nullish() }),
+  }),
   'response.output_audio.done': z.object({
     type: z.literal('response.output_audio.done'),
     response_id: z.string(),
@@ -147,8 +151,7 @@ export function parseModelEvent(text: string): ModelEvent {
 function validate<T>(schema: z.ZodType<T>, raw: unknown, type: string): T | { type: 'invalid'; error: string } {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  return { type: 'invalid', error: `${type}: ${issue.path.join('.')}: ${issue.message}` };
+  return { type: 'invalid', error: `${type}: ${firstIssue(parsed.error, '')}` };
 }
 
 function checkAudioDelta(raw: Record<string, unknown>): ModelEvent {

@@ -2,9 +2,10 @@ import WebSocket from 'ws';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { encode } from './client-events.js';
 import { parseModelEvent } from './events.js';
 
-/** Error codes after which reconnecting is pointless (protocols §B7, field note 20). */
+/** Error codes after which reconnecting is pointless: the key, the account or the request itself is wrong. */
 export const FATAL_MODEL_ERRORS = new Set([
   'invalid_api_key',
   'insufficient_quota',
@@ -99,10 +100,6 @@ export class ModelLink {
     return true;
   }
 
-  sendEvent(event: object): boolean {
-    return this.send(JSON.stringify(event));
-  }
-
   close(code = 1000, reason = 'call ended'): void {
     this.handler = undefined;
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
@@ -144,7 +141,7 @@ export function openModelLink(opts: ModelLinkOptions): Promise<ModelLink> {
     });
     socket.on('error', (err) => fail(new ModelConnectError(`model socket error: ${err.message}`, 'socket_error', false)));
     socket.on('close', (code) => fail(new ModelConnectError(`model socket closed (${code}) before the session was ready`, `closed_${code}`, code === 4000)));
-    socket.on('open', () => socket.send(JSON.stringify(opts.sessionUpdate)));
+    socket.on('open', () => socket.send(encode(opts.sessionUpdate)));
     const onMessage = (data: Buffer) => {
       const event = parseModelEvent(data.toString());
       if (event.type === 'error') {

@@ -1,6 +1,7 @@
 import type { RealtimeFunctionTool, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
+import { sessionUpdate } from './client-events.js';
 
-/** Server VAD, every field explicit (field notes 10, 15). */
+/** Server VAD with every field explicit: the API's defaults differ between models and have changed before. */
 export interface VadSettings {
   threshold: number;
   prefixPaddingMs: number;
@@ -28,35 +29,32 @@ export interface SessionSettings {
 
 export const TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
 
-/** The GA `session.update`: μ-law both ways, untranscoded (protocols §B3). */
+/** The GA `session.update`: μ-law both ways, untranscoded (`audio/pcmu`, the format Twilio streams). */
 export function buildSessionUpdate(settings: SessionSettings): SessionUpdateEvent {
   const vad = settings.vad ?? DEFAULT_VAD;
-  return {
-    type: 'session.update',
-    session: {
-      type: 'realtime',
-      output_modalities: ['audio'],
-      instructions: settings.instructions,
-      audio: {
-        input: {
-          format: { type: 'audio/pcmu' },
-          transcription: { model: TRANSCRIPTION_MODEL, language: settings.language },
-          noise_reduction: { type: 'near_field' },
-          turn_detection: {
-            type: 'server_vad',
-            threshold: vad.threshold,
-            prefix_padding_ms: vad.prefixPaddingMs,
-            silence_duration_ms: vad.silenceDurationMs,
-            idle_timeout_ms: vad.idleTimeoutMs,
-            create_response: true,
-            interrupt_response: vad.interruptResponse,
-          },
+  return sessionUpdate({
+    type: 'realtime',
+    output_modalities: ['audio'],
+    instructions: settings.instructions,
+    audio: {
+      input: {
+        format: { type: 'audio/pcmu' },
+        transcription: { model: TRANSCRIPTION_MODEL, language: settings.language },
+        noise_reduction: { type: 'near_field' },
+        turn_detection: {
+          type: 'server_vad',
+          threshold: vad.threshold,
+          prefix_padding_ms: vad.prefixPaddingMs,
+          silence_duration_ms: vad.silenceDurationMs,
+          idle_timeout_ms: vad.idleTimeoutMs,
+          create_response: true,
+          interrupt_response: vad.interruptResponse,
         },
-        output: { format: { type: 'audio/pcmu' }, voice: settings.voice },
       },
-      tools: settings.tools,
-      tool_choice: 'auto',
-      max_output_tokens: 'inf',
+      output: { format: { type: 'audio/pcmu' }, voice: settings.voice },
     },
-  };
+    tools: settings.tools,
+    tool_choice: 'auto',
+    max_output_tokens: 'inf',
+  });
 }

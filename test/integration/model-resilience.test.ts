@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { callTool, say } from '../../sim/realtime-server.js';
 import { ManualClock } from '../../src/clock.js';
-import { RECYCLE_AFTER_MS } from '../../src/call/call-settings.js';
+import { RECYCLE_AFTER_MS } from '../../src/bridge/call-start.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
 import { stepResponder } from '../helpers/scripts.js';
 import { waitForLog } from '../helpers/wait.js';

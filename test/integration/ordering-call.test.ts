@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { callTool, say } from '../../sim/realtime-server.js';
 import { loadContractExample } from '../../sim/main-app.js';
-import { HOLD_CUE_AUDIO } from '../../src/call/hold-cue.js';
+import { HOLD_CUE_AUDIO } from '../../src/audio.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
 import { outputs, stepResponder } from '../helpers/scripts.js';
 import { waitForCondition, waitForLog } from '../helpers/wait.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import type { EndReason } from '../../src/call/call-session.js';
+import type { EndReason } from '../../src/call/call-types.js';
 import { createLogger } from '../../src/logger.js';
 import { createDrainer, SHUTDOWN_WRAP_UP_INSTRUCTIONS, type DrainableCall } from '../../src/ops/drain.js';
 import { Lifecycle } from '../../src/ops/lifecycle.js';

@@ -1,0 +1,293 @@
+import { HOLD_CUE_AUDIO } from '../audio.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import { Waiters } from '../lib/waiters.js';
+import type { Logger } from '../logger.js';
+import type { TwilioInbound } from '../twilio/messages.js';
+import { CallTimers, type CallTimer } from './call-timers.js';
+import { callToolBox, TRANSFER_TO_STAFF } from './call-tools.js';
+import type { CallAction, CallContext, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
+import { Conversation, type Turn } from './conversation.js';
+import { reconnectModel } from './model-reconnect.js';
+import type { ModelPort, ModelPortEvent } from './model-port.js';
+import { DEFAULT_APOLOGY, keypadText, PROMPTS } from './prompts.js';
+import { ToolRound, type RoundEnd } from './tool-round.js';
+
+const DEFAULT_SETTINGS: CallSettings = { timers: undefined, recycleAfterMs: undefined, toolTimeoutMs: 10_000, goodbyeTimeoutMs: 10_000 };
+
+/**
+ * One call, and the one owner of its state: its phase, its setup, how and why it ends. What arrives (Twilio
+ * messages, model events, timers, tool rounds) comes here; the leaves it drives (the conversation on the model
+ * session, the timers, the line to the caller) hold no call-level state and answer with values, never by calling
+ * back.
+ */
+export class Call {
+  readonly context: CallContext;
+  readonly log: Logger;
+  private currentPhase: CallPhase = 'connecting';
+  private reason: EndReason | undefined;
+  private readonly settings: CallSettings;
+  private readonly clock: Clock;
+  private readonly observer: CallObserver | undefined;
+  private readonly conversation: Conversation;
+  private readonly timers: CallTimers;
+  private readonly stopped = new AbortController();
+  private readonly endWaiters = new Waiters<EndReason>();
+  private setup: CallSetup | undefined;
+  private recycleTimer: TimerHandle | undefined;
+  private recycleDue = false;
+
+  constructor(private readonly opts: CallOptions) {
+    this.context = opts.context;
+    this.log = opts.logger;
+    this.clock = opts.clock;
+    this.observer = opts.observer;
+    this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
+    this.conversation = new Conversation({ twilio: opts.line, streamSid: opts.context.streamSid, clock: opts.clock, log: opts.logger, observer: opts.observer });
+    this.timers = new CallTimers(opts.clock, this.settings.timers, (timer) => this.timerFired(timer));
+    this.timers.start();
+    opts.setup.then(
+      (setup) => this.modelReady(setup),
+      (err: Error & { code?: string }) => {
+        this.log.error({ err: err.message, code: err.code }, 'could not open the model session');
+        void this.end('setup-failed', { apology: true });
+      },
+    );
+  }
+
+  get phase(): CallPhase {
+    return this.currentPhase;
+  }
+
+  get ended(): boolean {
+    return this.currentPhase === 'ended';
+  }
+
+  /** Ending (a goodbye may still be playing) or ended. */
+  get closing(): boolean {
+    return this.currentPhase === 'closing' || this.currentPhase === 'ended';
+  }
+
+  get transcript(): Conversation['transcript'] {
+    return this.conversation.transcript;
+  }
+
+  /** Resolves with the reason once the call has ended. */
+  whenEnded(): Promise<EndReason> {
+    return this.ended ? Promise.resolve(this.reason!) : this.endWaiters.wait();
+  }
+
+  /** The order placed in this call, if any. */
+  orderId(): string | undefined {
+    return this.setup?.profile.ordering?.submittedOrder()?.outcome.orderId ?? undefined;
+  }
+
+  /** A message of this call's stream, after `start` (already checked to belong to it). */
+  handleTwilioMessage(msg: TwilioInbound): void {
+    switch (msg.event) {
+      case 'media':
+        return this.conversation.callerAudio(msg.payload);
+      case 'mark':
+        return this.after(this.conversation.markEchoed(msg.mark.name));
+      case 'stop':
+        return void this.end(this.reason ?? 'caller-hung-up', { streamGone: true });
+      case 'dtmf':
+        return this.keypad(msg.dtmf.digit);
+      default:
+        return;
+    }
+  }
+
+  /** The stream closed (with or without `stop`). */
+  streamClosed(): void {
+    void this.end(this.reason ?? 'twilio-socket-closed', { streamGone: true });
+  }
+
+  /** Ends the call politely: the model says a last line (per `prompt`), the caller hears it (bounded), then the call ends. */
+  async wrapUp(reason: EndReason, prompt: string): Promise<void> {
+    if (!this.beginClosing(reason)) return;
+    await this.conversation.say('wrap-up', prompt, this.settings.goodbyeTimeoutMs);
+    await this.end(reason);
+  }
+
+  /** Hands the caller to staff: an announcement, then the line redirects the call (the stream then ends). */
+  async transferToStaff(announce = true): Promise<void> {
+    const number = this.setup?.profile.transferNumber;
+    const { line } = this.opts;
+    if (!number || !line.transfer || !this.beginClosing('transferred')) return;
+    if (announce) await this.conversation.say('transfer', PROMPTS.transferAnnouncement, this.settings.goodbyeTimeoutMs);
+    await this.conversation.toolsSettled(this.settings.toolTimeoutMs);
+    try {
+      await line.transfer(number);
+      await this.end('transferred');
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'transfer failed');
+      await this.end('model-error', { apology: true });
+    }
+  }
+
+  /** Idempotent teardown of both legs; hangs up when the bridge is the one ending the call. */
+  async end(reason: EndReason, opts: { apology?: boolean; streamGone?: boolean } = {}): Promise<void> {
+    if (this.ended) return;
+    this.currentPhase = 'ended';
+    this.reason = reason;
+    this.stopped.abort();
+    this.timers.stop();
+    this.clock.clearTimeout(this.recycleTimer);
+    this.conversation.close();
+    const orderId = this.orderId();
+    if (orderId) this.observer?.orderSubmitted?.(orderId);
+    this.log.info({ reason, ...this.conversation.summary(), orderId, transcript: this.transcript.compact(4000) }, 'call ended');
+    this.observer?.ended?.(reason);
+    this.endWaiters.wake(reason);
+    if (opts.streamGone) return;
+    if (reason === 'transferred') return this.opts.line.close(reason);
+    await this.opts.line.hangUp(reason, opts.apology ? DEFAULT_APOLOGY : undefined);
+  }
+
+  private modelReady(setup: CallSetup): void {
+    if (this.ended) return setup.port.close();
+    this.setup = setup;
+    this.currentPhase = 'live';
+    this.conversation.useTools(new ToolRound(callToolBox(setup.profile.ordering, (action) => this.canDo(action)), this.clock, this.settings.toolTimeoutMs, this.log));
+    this.attachModel(setup.port);
+    const { recycleAfterMs } = this.settings;
+    if (recycleAfterMs) this.recycleTimer = this.clock.setTimeout(() => ((this.recycleDue = true), this.maybeCallerTurn()), recycleAfterMs);
+    this.conversation.request({ purpose: 'greeting', prompt: setup.profile.greetingPrompt, dropIfPreempted: true });
+  }
+
+  private modelEvent(event: ModelPortEvent): void {
+    if (event.type === 'error') return this.modelError(event);
+    if (event.type === 'closed') return void this.modelClosed(event);
+    if (event.type === 'speech-started') this.timers.callerActive();
+    else if (event.type === 'response-started') this.timers.agentBusy();
+    else if (event.type === 'tool-call') this.timers.toolStarted();
+    this.after(this.conversation.handle(event));
+  }
+
+  /** Acts on what the conversation answered. */
+  private after(turn: Turn): void {
+    if (turn === undefined) return;
+    if (turn instanceof Promise) {
+      void turn.then((round) => {
+        this.timers.toolFinished();
+        if (round) this.roundEnded(round);
+      });
+      return;
+    }
+    if (turn !== 'caller-turn') this.roundEnded(turn);
+    this.maybeCallerTurn();
+  }
+
+  /** Every tool call of a response has answered: one follow-up response, or the call action instead. */
+  private roundEnded(round: RoundEnd): void {
+    if (round.action) void this.runAction(round.action, round.spoke);
+    else if (round.followUp && !this.ended) this.conversation.request({ purpose: 'tool-followup' });
+  }
+
+  /** end_call / transfer_to_staff, once the response that asked for it is done; `spoke`: its words went to the caller. */
+  private async runAction(action: CallAction, spoke: boolean): Promise<void> {
+    const { goodbyeTimeoutMs, toolTimeoutMs } = this.settings;
+    if (action === TRANSFER_TO_STAFF) {
+      if (spoke) await this.conversation.playedOut(goodbyeTimeoutMs);
+      return this.transferToStaff(!spoke);
+    }
+    if (!this.beginClosing('agent-hung-up')) return;
+    if (spoke) await this.conversation.playedOut(goodbyeTimeoutMs);
+    else await this.conversation.say('goodbye', PROMPTS.goodbye, goodbyeTimeoutMs);
+    await this.conversation.toolsSettled(toolTimeoutMs);
+    await this.end('agent-hung-up');
+  }
+
+  private canDo(action: CallAction): boolean {
+    return !this.closing && (action !== TRANSFER_TO_STAFF || this.canTransfer());
+  }
+
+  private canTransfer(): boolean {
+    return Boolean(this.setup?.profile.transferNumber && this.opts.line.transfer);
+  }
+
+  /** 0 hands the caller to staff (when offered); other keys go to the model as text. */
+  private keypad(digit: string): void {
+    this.log.info({ digit }, 'keypad press');
+    if (digit === '0' && this.canTransfer()) {
+      this.conversation.bargeIn();
+      void this.transferToStaff(true);
+    } else if (!this.closing) {
+      this.conversation.userText(keypadText(digit));
+    }
+  }
+
+  private timerFired(timer: CallTimer): void {
+    switch (timer) {
+      case 'reprompt':
+        return this.conversation.request({ purpose: 'reprompt', prompt: PROMPTS.reprompt });
+      case 'wrap-up-warning':
+        return this.conversation.request({ purpose: 'wrap-up-warning', prompt: PROMPTS.wrapUpWarning });
+      case 'silence-goodbye':
+        return void this.wrapUp('silence', PROMPTS.silenceGoodbye);
+      case 'max-duration':
+        return void this.wrapUp('max-duration', PROMPTS.maxDuration);
+      case 'hold-cue':
+        return this.conversation.cue(HOLD_CUE_AUDIO);
+    }
+  }
+
+  /** Errors are logged where they are understood (the adapter); a fatal one ends the call with an apology. */
+  private modelError(error: Extract<ModelPortEvent, { type: 'error' }>): void {
+    this.observer?.modelError?.(error.code);
+    if (error.fatal) void this.end('model-error', { apology: true });
+  }
+
+  /** The model session ended under the call: reconnect with the call so far, or apologise and end. */
+  private async modelClosed(closed: Extract<ModelPortEvent, { type: 'closed' }>): Promise<void> {
+    if (this.ended) return;
+    this.log.warn({ code: closed.code, reason: closed.reason, expired: closed.expired }, 'model socket closed');
+    const agentOwesAnswer = this.conversation.agentOwesAnswer;
+    this.conversation.drop();
+    const port = closed.fatal ? undefined : await this.reopen();
+    if (this.ended) return port?.close();
+    if (!port) return this.end('model-closed', { apology: true });
+    this.observer?.modelReconnected?.();
+    this.attachModel(port);
+    if (agentOwesAnswer || this.closing) this.conversation.request({ purpose: 'resume', prompt: PROMPTS.resume });
+  }
+
+  private reopen(): Promise<ModelPort | undefined> {
+    const reconnect = this.setup?.reconnect;
+    if (!reconnect) return Promise.resolve(undefined);
+    const restore = { transcript: this.transcript.compact(), cartSnapshot: this.setup?.profile.ordering?.cartSnapshot() };
+    return reconnectModel({ open: () => reconnect(restore), clock: this.clock, logger: this.log, signal: this.stopped.signal });
+  }
+
+  /** Proactive replacement before the model's session limit, at a turn boundary. */
+  private async recycle(): Promise<void> {
+    this.recycleDue = false;
+    if (!this.conversation.session) return;
+    this.log.info('recycling the model session before it expires');
+    const port = await this.reopen();
+    if (!port || this.ended) return port?.close();
+    this.conversation.drop()?.close('recycled');
+    this.attachModel(port);
+  }
+
+  private attachModel(port: ModelPort): void {
+    this.conversation.use(port, (event) => this.modelEvent(event));
+    this.log.info({ droppedFrames: this.conversation.droppedFrames }, 'model session attached');
+  }
+
+  /** Nobody talks and nothing runs: the caller's turn (the silence timer starts, a due recycle happens). */
+  private maybeCallerTurn(): void {
+    if (!this.conversation.idle || this.closing) return;
+    if (this.timers.agentFinishedSpeaking()) this.log.debug('waiting for the caller');
+    if (this.recycleDue) void this.recycle();
+  }
+
+  /** Marks the call as ending for `reason`; false when it already is. */
+  private beginClosing(reason: EndReason): boolean {
+    if (this.closing) return false;
+    this.currentPhase = 'closing';
+    this.reason = reason;
+    this.timers.stop();
+    return true;
+  }
+}

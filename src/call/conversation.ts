@@ -1,0 +1,213 @@
+import type { Clock } from '../clock.js';
+import { waitAtMost } from '../lib/timing.js';
+import type { Logger } from '../logger.js';
+import type { CallObserver, TwilioPort } from './call-types.js';
+import { Floor } from './floor.js';
+import type { ModelPort, ModelPortEvent, ResponsePurpose } from './model-port.js';
+import type { ResponseRequest } from './response-queue.js';
+import type { FinishedTool, RoundEnd, ToolRound } from './tool-round.js';
+import { Transcript } from './transcript.js';
+
+/** What a model event means for the call: nothing, "maybe the caller's turn now", or a tool round that ended (now or later). */
+export type Turn = undefined | 'caller-turn' | RoundEnd | Promise<RoundEnd | undefined>;
+
+export interface ConversationOptions {
+  twilio: Pick<TwilioPort, 'send'>;
+  streamSid: string;
+  clock: Clock;
+  log: Logger;
+  observer: CallObserver | undefined;
+  /** Frames kept while no model session is in use (before it is ready, while it reconnects). */
+  maxBufferedFrames?: number;
+}
+
+/**
+ * The conversation on the model session in use: caller audio in (buffered while there is no session), the floor
+ * (agent audio out, our response requests), tool rounds and the transcript. It holds no call-level state: what the
+ * call must decide comes back as a `Turn`.
+ */
+export class Conversation {
+  readonly transcript = new Transcript();
+  private readonly floor: Floor;
+  private readonly buffered: string[] = [];
+  private readonly maxBufferedFrames: number;
+  private port: ModelPort | undefined;
+  private tools: ToolRound | undefined;
+  droppedFrames = 0;
+
+  constructor(private readonly opts: ConversationOptions) {
+    this.floor = new Floor(opts.twilio, opts.streamSid, opts.clock, opts.observer);
+    this.maxBufferedFrames = opts.maxBufferedFrames ?? 500;
+  }
+
+  get session(): ModelPort | undefined {
+    return this.port;
+  }
+
+  get playing(): boolean {
+    return this.floor.playing;
+  }
+
+  /** Nobody talks and nothing runs. */
+  get idle(): boolean {
+    return !this.floor.playing && !this.floor.responding && !this.tools?.running;
+  }
+
+  /** True while a response is requested or running, or the caller spoke last: someone waits for the agent. */
+  get agentOwesAnswer(): boolean {
+    return this.floor.responding || this.transcript.all().at(-1)?.role === 'caller';
+  }
+
+  useTools(tools: ToolRound): void {
+    this.tools = tools;
+  }
+
+  /** Talks on `port` from now on (only its events are taken), flushing caller audio buffered meanwhile. */
+  use(port: ModelPort, listener: (event: ModelPortEvent) => void): void {
+    this.port = port;
+    port.attach((event) => {
+      if (this.port === port) listener(event);
+    });
+    for (const payload of this.buffered.splice(0)) port.appendAudio(payload);
+  }
+
+  /** The session is gone or being replaced: forget what was in flight on it; returns it (not closed). */
+  drop(): ModelPort | undefined {
+    const port = this.port;
+    this.port = undefined;
+    this.floor.modelReplaced();
+    this.tools?.forgetRounds();
+    return port;
+  }
+
+  /** Hot path: a caller frame (base64 μ-law). */
+  callerAudio(payload: string): void {
+    if (this.port) return this.port.appendAudio(payload);
+    if (this.buffered.length >= this.maxBufferedFrames) {
+      this.buffered.shift();
+      this.droppedFrames++;
+    }
+    this.buffered.push(payload);
+  }
+
+  /** Every model event but `error` and `closed`, which are the call's. */
+  handle(event: Exclude<ModelPortEvent, { type: 'error' | 'closed' }>): Turn {
+    switch (event.type) {
+      case 'audio':
+        this.floor.audio(event.responseId, event.itemId, event.contentIndex, event.audio);
+        return undefined;
+      case 'audio-done':
+        this.floor.audioDone(event.responseId, event.itemId, event.contentIndex);
+        return undefined;
+      case 'speech-started':
+        this.bargeIn();
+        return undefined;
+      case 'speech-stopped':
+        this.floor.callerStopped(event.lagMs);
+        return undefined;
+      case 'response-started':
+        this.floor.responseStarted(event.responseId, event.purpose);
+        return undefined;
+      case 'response-done':
+        return this.responseDone(event);
+      case 'request-refused':
+        this.floor.requestRefused();
+        return undefined;
+      case 'tool-call':
+        return this.runTool(event);
+      case 'transcript':
+        this.transcript.add(event.role, event.text);
+        this.opts.log.info({ [event.role]: event.text }, `${event.role} said`);
+        return undefined;
+      case 'transcription-usage':
+        return undefined;
+    }
+  }
+
+  /** A Twilio mark echoed: the caller heard up to it. */
+  markEchoed(name: string): Turn {
+    return this.floor.markEchoed(name) ? 'caller-turn' : undefined;
+  }
+
+  /** The caller spoke over the agent: clear Twilio, cancel only when the model will not, then truncate each item at what was heard. */
+  bargeIn(): void {
+    const interruption = this.floor.interrupt();
+    if (!interruption) return;
+    const { activeResponseId, truncations } = interruption;
+    this.transcript.markAgentInterrupted();
+    const port = this.port;
+    if (port) {
+      if (activeResponseId && !port.cancelsOnBargeIn) port.cancelResponse(activeResponseId);
+      for (const t of truncations) port.truncate(t.itemId, t.contentIndex, t.audioEndMs);
+    }
+    this.opts.observer?.bargeIn?.();
+    this.opts.log.info({ truncations }, 'barge-in');
+  }
+
+  request(req: ResponseRequest): void {
+    const now = this.floor.request(req);
+    if (now) this.port?.requestResponse(now.purpose, now.prompt);
+  }
+
+  /** The caller typed or pressed something: the model gets it as the caller's words and answers. */
+  userText(text: string): void {
+    if (!this.port) return;
+    this.port.addMessage('user', text);
+    this.request({ purpose: 'keypad' });
+  }
+
+  /** Asks the model to say something and waits (at most `ms`) until the caller heard it. */
+  async say(purpose: ResponsePurpose, prompt: string, ms: number): Promise<void> {
+    if (!this.port?.isOpen) return;
+    const heard = this.floor.whenHeard(purpose);
+    this.request({ purpose, prompt });
+    await waitAtMost(this.opts.clock, heard, ms);
+  }
+
+  /** Waits (at most `ms`) until everything sent to the caller has played. */
+  playedOut(ms: number): Promise<void> {
+    return waitAtMost(this.opts.clock, this.floor.whenPlayedOut(), ms);
+  }
+
+  /** Waits (at most `ms`) until no tool runs: a confirmed order being submitted must finish (or reach the outbox). */
+  toolsSettled(ms: number): Promise<void> {
+    return waitAtMost(this.opts.clock, this.tools?.whenIdle() ?? Promise.resolve(), ms);
+  }
+
+  /** Plays audio of the bridge's own (the hold cue) unless the agent is speaking. */
+  cue(base64Audio: string): void {
+    if (!this.floor.playing) this.floor.cue(base64Audio);
+  }
+
+  /** The call ended: stop tools, close the session. */
+  close(): void {
+    this.tools?.abortAll();
+    this.drop()?.close();
+  }
+
+  summary(): ReturnType<Floor['summary']> {
+    return this.floor.summary();
+  }
+
+  private responseDone(event: Extract<ModelPortEvent, { type: 'response-done' }>): Turn {
+    if (event.status === 'failed') this.opts.log.warn({ responseId: event.responseId, problem: event.problem }, 'model response failed');
+    this.opts.observer?.usage?.(event.usage);
+    const { next, spoke } = this.floor.responseDone(event.responseId, event.status);
+    if (next) this.port?.requestResponse(next.purpose, next.prompt);
+    return this.tools?.responseDone(event.responseId, spoke) ?? 'caller-turn';
+  }
+
+  /** Runs a complete tool call; its answer goes to the session that asked (none, if that one is gone). */
+  private runTool(call: Extract<ModelPortEvent, { type: 'tool-call' }>): Turn {
+    const { port, tools } = this;
+    if (!tools) return undefined;
+    return tools.run(call.responseId, call.callId, call.name, call.arguments).then((done) => this.toolAnswered(done, port));
+  }
+
+  private toolAnswered(done: FinishedTool, port: ModelPort | undefined): RoundEnd | undefined {
+    this.opts.observer?.toolFinished?.(done.name, done.result, done.ms);
+    if (!port || port !== this.port) return undefined;
+    port.sendToolResult(done.callId, done.output);
+    return done.roundEnd;
+  }
+}

@@ -1,0 +1,152 @@
+import { base64ByteLength } from '../audio.js';
+import type { Clock } from '../clock.js';
+import { Waiters } from '../lib/waiters.js';
+import { TwilioEncoder } from '../twilio/messages.js';
+import type { CallObserver, TwilioPort } from './call-types.js';
+import type { ResponsePurpose, ResponseStatus } from './model-port.js';
+import { PlaybackLedger, type Truncation } from './playback-ledger.js';
+import { ResponseQueue, type ResponseRequest } from './response-queue.js';
+import { TurnLatency, type TurnSummary } from './turn-latency.js';
+
+/** What a barge-in takes back: the response to cancel (if one runs) and where to cut each queued item. */
+export interface Interruption {
+  activeResponseId: string | undefined;
+  truncations: Truncation[];
+}
+
+/**
+ * Who has the floor: the agent's audio on its way to the caller (a mark after every chunk, the playback ledger built
+ * from their echoes, late audio of interrupted responses dropped), our response requests (one at a time), and the
+ * latency of each turn. It sends only to Twilio; what the model must be told comes back as values.
+ */
+export class Floor {
+  private readonly ledger = new PlaybackLedger();
+  private readonly discarded = new Set<string>();
+  private readonly playedOut = new Waiters();
+  private readonly responses = new ResponseQueue();
+  private readonly turns: TurnLatency;
+  private readonly encoder: TwilioEncoder;
+  /** Responses whose audio reached Twilio. */
+  private readonly spoken = new Set<string>();
+  private lastSpoken: string | undefined;
+
+  constructor(
+    private readonly twilio: Pick<TwilioPort, 'send'>,
+    streamSid: string,
+    clock: Clock,
+    observer: CallObserver | undefined,
+  ) {
+    this.encoder = new TwilioEncoder(streamSid);
+    this.turns = new TurnLatency(clock, observer);
+  }
+
+  /** True while audio is queued at Twilio or playing. */
+  get playing(): boolean {
+    return this.ledger.hasUnplayedAudio();
+  }
+
+  /** True while a response is requested or running. */
+  get responding(): boolean {
+    return this.responses.busy;
+  }
+
+  /** Hot path: forwards a chunk of the agent's audio with a mark after it (dropped when its response was interrupted). */
+  audio(responseId: string, itemId: string, contentIndex: number, base64Audio: string): void {
+    if (this.discarded.has(responseId)) return;
+    const bytes = base64ByteLength(base64Audio);
+    const mark = this.ledger.audioSent(responseId, itemId, contentIndex, bytes);
+    this.twilio.send(this.encoder.media(base64Audio));
+    this.twilio.send(this.encoder.mark(mark));
+    if (bytes > 0 && responseId !== this.lastSpoken) {
+      this.lastSpoken = responseId;
+      this.spoken.add(responseId);
+      this.turns.audioForwarded(responseId);
+    }
+  }
+
+  /** The item's audio is complete: a `done` mark echoes once the caller has heard all of it. */
+  audioDone(responseId: string, itemId: string, contentIndex: number): void {
+    if (this.discarded.has(responseId)) return;
+    const mark = this.ledger.audioDone(responseId, itemId, contentIndex);
+    if (mark) this.twilio.send(this.encoder.mark(mark));
+  }
+
+  /** Audio the bridge plays by itself (the hold cue): not the model's, so not in the ledger; `clear` still stops it. */
+  cue(base64Audio: string): void {
+    this.twilio.send(this.encoder.media(base64Audio));
+  }
+
+  /** A Twilio mark echoed: the caller heard up to it. True when an item finished playing. */
+  markEchoed(name: string): boolean {
+    const echo = this.ledger.markEchoed(name);
+    if (!this.playing) this.playedOut.wake();
+    if (echo.kind === 'played' && echo.firstForItem) this.turns.playoutStarted(echo.item.responseId);
+    return echo.kind === 'item-finished';
+  }
+
+  callerStopped(lagMs: number): void {
+    this.turns.callerStopped(lagMs);
+  }
+
+  /** Returns the request to send to the model now, or undefined when it waits its turn. */
+  request(req: ResponseRequest): ResponseRequest | undefined {
+    const now = this.responses.request(req);
+    if (now) this.turns.responseRequested(now.purpose);
+    return now;
+  }
+
+  responseStarted(responseId: string, purpose: ResponsePurpose | undefined): void {
+    this.responses.started(responseId, purpose);
+    this.turns.responseStarted(responseId);
+  }
+
+  /** The response ended. `next`: the request to send now; `spoke`: its audio reached the caller. */
+  responseDone(responseId: string, status: ResponseStatus): { next: ResponseRequest | undefined; spoke: boolean } {
+    this.discarded.delete(responseId);
+    const spoke = this.spoken.delete(responseId);
+    const next = this.responses.done(responseId, status);
+    if (next) this.turns.responseRequested(next.purpose);
+    return { next, spoke };
+  }
+
+  requestRefused(): void {
+    this.responses.refused();
+  }
+
+  /**
+   * Barge-in, Twilio side: snapshot where the caller stopped hearing each item, drop the running response's late
+   * audio, retire pending marks, and send `clear` (even when every chunk was already forwarded: Twilio may still be
+   * playing it). Undefined when nothing was playing or running.
+   */
+  interrupt(): Interruption | undefined {
+    const activeResponseId = this.responses.activeResponseId;
+    if (!this.playing && !activeResponseId) return undefined;
+    if (activeResponseId) this.discarded.add(activeResponseId);
+    const truncations = this.ledger.interrupt();
+    this.twilio.send(this.encoder.clear);
+    this.playedOut.wake();
+    this.turns.bargeIn();
+    return { activeResponseId, truncations };
+  }
+
+  /** The model session was replaced: what Twilio has keeps playing, but nothing of the old session is truncated or awaited. */
+  modelReplaced(): void {
+    this.ledger.retireItems();
+    this.discarded.clear();
+    this.responses.reset();
+  }
+
+  /** Resolves once a response we requested for `purpose` ended and the caller heard all of it. */
+  whenHeard(purpose: ResponsePurpose): Promise<void> {
+    return this.responses.whenDone(purpose).then(() => this.whenPlayedOut());
+  }
+
+  /** Resolves once everything forwarded so far has played (or was cleared). */
+  whenPlayedOut(): Promise<void> {
+    return this.playing ? this.playedOut.wait() : Promise.resolve();
+  }
+
+  summary(): TurnSummary {
+    return this.turns.summary();
+  }
+}

@@ -1,0 +1,24 @@
+import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { BridgeDeps } from '../bridge/deps.js';
+import { websocketPreClose } from '../ops/websocket-pre-close.js';
+import { healthRoutes } from './health.js';
+import { MAX_FRAME_BYTES, mediaStreamRoutes } from './media-stream-route.js';
+import { metricsRoutes } from './metrics-route.js';
+import { twimlRoutes } from './twiml-route.js';
+
+/** The bridge as one Fastify plugin: body parsing and WebSockets, then a plugin per concern. */
+export async function bridgeApp(app: FastifyInstance, opts: { deps: BridgeDeps }): Promise<void> {
+  const { deps } = opts;
+  await app.register(formbody);
+  await app.register(websocket, {
+    options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false },
+    preClose: websocketPreClose({ calls: deps.calls, lifecycle: deps.lifecycle, logger: deps.logger }),
+  });
+  await app.register(healthRoutes, opts);
+  await app.register(metricsRoutes, opts);
+  await app.register(twimlRoutes, opts);
+  await app.register(mediaStreamRoutes, opts);
+  app.addHook('onClose', async () => deps.prewarm.closeAll());
+}

@@ -1,0 +1,57 @@
+import type {
+  ConversationItemCreateEvent,
+  ConversationItemTruncateEvent,
+  RealtimeClientEvent,
+  ResponseCancelEvent,
+  ResponseCreateEvent,
+  SessionUpdateEvent,
+} from 'openai/resources/realtime/realtime';
+import type { MessageRole, ResponsePurpose } from '../call/model-port.js';
+
+/**
+ * Every client event the bridge sends to the OpenAI Realtime GA API, built here and nowhere else (as
+ * `twilio/messages.ts` does for Twilio). Shapes are typed by the `openai` package's `RealtimeClientEvent`.
+ * `input_audio_buffer.append` is the hot path: built by concatenation around a payload already checked to be
+ * base64 (nothing in it can end or escape the JSON string).
+ */
+const APPEND_PREFIX = '{"type":"input_audio_buffer.append","audio":"';
+const APPEND_SUFFIX = '"}';
+
+export function appendAudio(base64: string): string {
+  return APPEND_PREFIX + base64 + APPEND_SUFFIX;
+}
+
+export function sessionUpdate(session: SessionUpdateEvent['session']): SessionUpdateEvent {
+  return { type: 'session.update', session };
+}
+
+/** A response for one of our purposes; the purpose rides in `metadata`, which the model echoes in `response.created`. */
+export function responseCreate(purpose: ResponsePurpose, prompt?: string): ResponseCreateEvent {
+  return { type: 'response.create', response: { metadata: { purpose }, ...(prompt === undefined ? {} : { instructions: prompt }) } };
+}
+
+export function responseCancel(responseId: string): ResponseCancelEvent {
+  return { type: 'response.cancel', response_id: responseId };
+}
+
+export function truncate(itemId: string, contentIndex: number, audioEndMs: number): ConversationItemTruncateEvent {
+  return { type: 'conversation.item.truncate', item_id: itemId, content_index: contentIndex, audio_end_ms: audioEndMs };
+}
+
+export function functionOutput(callId: string, output: string): ConversationItemCreateEvent {
+  return { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output } };
+}
+
+/** A text message in the conversation: the caller's words (`user`), the agent's (`assistant`), or the bridge's notes (`system`). */
+export function message(role: MessageRole, text: string): ConversationItemCreateEvent {
+  const item =
+    role === 'assistant'
+      ? { type: 'message' as const, role, content: [{ type: 'output_text' as const, text }] }
+      : { type: 'message' as const, role, content: [{ type: 'input_text' as const, text }] };
+  return { type: 'conversation.item.create', item };
+}
+
+/** JSON for the wire. */
+export function encode(event: RealtimeClientEvent): string {
+  return JSON.stringify(event);
+}
