@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from './lib/parse.js';
 
 /** Thrown when the environment is unusable; its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -72,9 +73,7 @@ export type Config = z.infer<typeof envSchema>;
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid configuration: ${name}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${firstIssue(result.error, 'environment')}`);
   }
   const config = result.data;
   if (config.NODE_ENV === 'production' && !config.TWILIO_AUTH_TOKEN) {

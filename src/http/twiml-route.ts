@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OrgConfigResult } from '../main-app/app-client.js';
+import { withDeadline } from '../lib/timing.js';
 import type { Logger } from '../logger.js';
 import { publicWsUrl } from '../twilio/public-url.js';
 import { connectStreamTwiml, sayAndHangupTwiml } from '../twilio/twiml.js';
@@ -118,16 +119,8 @@ function webhookParams(req: FastifyRequest): Params {
 }
 
 /** The org lookup, or undefined if it takes longer than `ms` (the stream start waits for it then). */
-async function orgWithin(deps: BridgeDeps, orgId: string, ms: number): Promise<OrgConfigResult | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([deps.orgs.get(orgId), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function orgWithin(deps: BridgeDeps, orgId: string, ms: number): Promise<OrgConfigResult | undefined> {
+  return withDeadline(deps.clock, deps.orgs.get(orgId), ms, () => undefined);
 }
 
 function sendTwiml(reply: FastifyReply, twiml: string): FastifyReply {

@@ -1,10 +1,11 @@
 /**
  * Per-call accumulator for the one structured record logged when a call ends: duration, end reason, turn latency,
- * barge-ins, tokens by modality and an estimated cost (protocols §B9, field notes 25 and 27). Pure: no clock, no I/O.
+ * barge-ins, tokens by modality and an estimated cost (from `response.done` usage, `RealtimeResponseUsage` in the
+ * `openai` package). Pure: no clock, no I/O.
  */
 import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
 
-/** Tokens of one modality. `input` is the *uncached* input: `cached_tokens` is a subset of `input_tokens` (§B9). */
+/** Tokens of one modality. `input` is the *uncached* input: `cached_tokens` is a subset of `input_tokens`. */
 export interface ModalityTokens {
   input: number;
   inputCached: number;
@@ -114,13 +115,9 @@ export class CallReport {
   private greetingLatencyMs: number | null = null;
   private endReason: string | null = null;
   private orderId: string | null = null;
-  private streamSid: string | null;
-  private orgId: string | null;
 
   constructor(private readonly start: CallReportStart) {
     this.rates = start.rates ?? DEFAULT_REALTIME_RATES_USD_PER_1M;
-    this.streamSid = start.streamSid ?? null;
-    this.orgId = start.orgId ?? null;
   }
 
   /** Adds the usage of one `response.done` (`response.usage`, possibly absent). */
@@ -151,14 +148,6 @@ export class CallReport {
     this.modelReconnects += 1;
   }
 
-  setStreamSid(streamSid: string): void {
-    this.streamSid = streamSid;
-  }
-
-  setOrgId(orgId: string): void {
-    this.orgId = orgId;
-  }
-
   setOrderId(orderId: string): void {
     this.orderId = orderId;
   }
@@ -172,8 +161,8 @@ export class CallReport {
     const tokens: TokenCounts = { text: { ...this.tokens.text }, audio: { ...this.tokens.audio } };
     return {
       callSid: this.start.callSid,
-      streamSid: this.streamSid,
-      orgId: this.orgId,
+      streamSid: this.start.streamSid ?? null,
+      orgId: this.start.orgId ?? null,
       model: this.start.model ?? null,
       durationMs: Math.max(0, Math.round(nowMs - this.start.startedAtMs)),
       endReason: this.endReason ?? 'unknown',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { firstIssue } from '../lib/parse.js';
 
 /**
- * Twilio Media Streams messages (protocols §A4, §A5).
+ * Twilio Media Streams messages, as Twilio's "Media Streams - WebSocket Messages" page defines them.
  * Every inbound message is validated. `media`, the hot path (50 a second per call), gets a
  * cheap check of the fields the bridge uses instead of a full schema parse.
  */
@@ -80,9 +81,7 @@ export function parseTwilioMessage(text: string): ParseResult {
   if (event === 'media') return checkMedia(raw as Record<string, unknown>);
   const parsed = controlSchema.safeParse(raw);
   if (parsed.success) return { ok: true, message: parsed.data };
-  const issue = parsed.error.issues[0]!;
-  const where = issue.path.length > 0 ? issue.path.join('.') : 'event';
-  return { ok: false, error: `${typeof event === 'string' ? event : 'message'}: ${where}: ${issue.message}` };
+  return { ok: false, error: `${typeof event === 'string' ? event : 'message'}: ${firstIssue(parsed.error, 'event')}` };
 }
 
 function checkMedia(raw: Record<string, unknown>): ParseResult {
@@ -99,7 +98,7 @@ function checkMedia(raw: Record<string, unknown>): ParseResult {
 }
 
 /**
- * Outbound encoders. Exactly the fields of §A5 (anything more draws Twilio warning 31951).
+ * Outbound encoders. Exactly the documented fields (anything more draws Twilio warning 31951).
  * `payload` must be base64 (it is, coming from the model's audio delta after its check) and
  * the stream sid is JSON-escaped once per call, so plain concatenation is safe and cheap.
  */

@@ -1,10 +1,13 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
+import { parseJson } from '../lib/parse.js';
+import { sleep } from '../lib/timing.js';
 import type { Logger } from '../logger.js';
+import { MAX_REST_TWIML_CHARS } from './twiml.js';
 
 /**
- * Twilio REST call control (protocols.md §A9): hang up (`Status=completed`) or replace the running TwiML (`Twiml=`)
+ * Twilio REST call control (Twilio's "Update a Call resource"): hang up (`Status=completed`) or replace the running TwiML (`Twiml=`)
  * with `POST {base}/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`. A 404 with code 20404 means the call has
  * already ended, which is not a failure. 5xx, 429, network errors and timeouts are retried briefly with backoff.
  */
@@ -45,7 +48,6 @@ export class TwilioRestError extends Error {
   }
 }
 
-export const MAX_TWIML_CHARS = 4000;
 const ALREADY_ENDED_CODE = 20404;
 const SAFE_SID = /^[A-Za-z0-9]{1,64}$/;
 
@@ -57,14 +59,6 @@ type Attempt =
   | { kind: 'already-ended' }
   | { kind: 'retry'; error: TwilioRestError }
   | { kind: 'fail'; error: TwilioRestError };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Maps one HTTP answer to an outcome. */
 function classify(statusCode: number, text: string, what: string): Attempt {
@@ -90,10 +84,6 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
   const clock = options.clock ?? systemClock;
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   const log = options.logger?.child({ component: 'twilio-rest' });
-
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => clock.setTimeout(resolve, ms));
-  }
 
   async function attempt(url: string, body: string, what: string): Promise<Attempt> {
     try {
@@ -130,7 +120,7 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
       }
       const delay = retryBaseDelayMs * 2 ** (attemptNo - 1) * (0.75 + Math.random() / 2);
       log?.warn({ ...context, err: error.message, retryInMs: Math.round(delay) }, 'twilio call update will be retried');
-      await sleep(delay);
+      await sleep(clock, delay);
     }
   }
 
@@ -140,9 +130,9 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
       return result === 'ok' ? 'completed' : 'already-ended';
     },
     async updateTwiml(callSid, twiml) {
-      if (twiml.length > MAX_TWIML_CHARS) {
+      if (twiml.length > MAX_REST_TWIML_CHARS) {
         throw new TwilioRestError(
-          `Twilio TwiML update of ${callSid}: TwiML is ${twiml.length} characters, over Twilio's ${MAX_TWIML_CHARS} (code 32018)`,
+          `Twilio TwiML update of ${callSid}: TwiML is ${twiml.length} characters, over Twilio's ${MAX_REST_TWIML_CHARS} (code 32018)`,
           undefined,
           32018,
         );

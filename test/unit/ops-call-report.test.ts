@@ -99,8 +99,7 @@ describe('CallReport', () => {
   });
 
   it('accumulates usage, turns, barge-ins and identifiers into the finished record', () => {
-    const report = new CallReport({ callSid: 'CA1', orgId: 'org_1', model: 'gpt-realtime', startedAtMs: 10_000 });
-    report.setStreamSid('MZ1');
+    const report = new CallReport({ callSid: 'CA1', streamSid: 'MZ1', orgId: 'org_1', model: 'gpt-realtime', startedAtMs: 10_000 });
     report.addUsage(usage);
     report.addUsage(usage);
     report.addUsage(undefined);
