@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { STREAM_SID, echo, fakeCall, model, settle } from './fake-call.js';
+
+const media = (payload: string) => ({ event: 'media' as const, streamSid: STREAM_SID, payload });
+const timers = { silenceRepromptMs: 8000, maxReprompts: 1, maxCallMs: 600_000, wrapUpWarningMs: 60_000 };
+
+/** The greeting spoken and heard in full: the caller's turn. */
+async function greeted(options: Parameters<typeof fakeCall>[0] = {}) {
+  const f = fakeCall(options);
+  await settle();
+  f.port.emit(model.started('r0', 'greeting'));
+  f.port.emit(model.audio('r0', 'item_0', 100));
+  f.port.emit(model.audioDone('r0', 'item_0'));
+  f.port.emit(model.done('r0'));
+  for (const mark of f.line.marks()) echo(f.call, mark);
+  f.port.requests.length = 0;
+  return f;
+}
+
+describe('Call: start', () => {
+  it('asks for the greeting only once the model session is confirmed, and buffers the caller meanwhile', async () => {
+    const f = fakeCall({ deferSetup: true });
+    f.call.handleTwilioMessage(media('AAAA'));
+    f.call.handleTwilioMessage(media('BBBB'));
+    await settle();
+    expect(f.call.phase).toBe('connecting');
+    expect(f.port.requests).toEqual([]);
+    f.confirmSession();
+    await settle();
+    expect(f.call.phase).toBe('live');
+    expect(f.port.requests).toEqual([{ purpose: 'greeting', prompt: 'Greet the caller.' }]);
+    expect(f.port.appended).toEqual(['AAAA', 'BBBB']);
+    f.call.handleTwilioMessage(media('CCCC'));
+    expect(f.port.appended).toEqual(['AAAA', 'BBBB', 'CCCC']);
+  });
+
+  it('never greets over a caller who already got an answer', async () => {
+    const f = fakeCall();
+    await settle();
+    f.port.emit(model.started('r_vad'));
+    f.port.emit({ type: 'request-refused' });
+    f.port.emit(model.done('r_vad'));
+    expect(f.port.requests.map((r) => r.purpose)).toEqual(['greeting']);
+  });
+});
+
+describe('Call: model session lost', () => {
+  it('reconnects with the call so far and lets the agent answer the caller who was waiting', async () => {
+    const f = await greeted();
+    f.port.emit({ type: 'transcript', role: 'caller', itemId: 'i1', text: 'A large margherita please' });
+    f.port.emit(model.closed());
+    await settle();
+    const [next] = f.replacements;
+    expect(next).toBeDefined();
+    expect(next!.restoredWith).toMatchObject({ transcript: expect.stringContaining('A large margherita please'), cartSnapshot: expect.stringContaining('Margherita') });
+    expect(next!.requests.map((r) => r.purpose)).toEqual(['resume']);
+    f.call.handleTwilioMessage(media('DDDD'));
+    expect(next!.appended).toEqual(['DDDD']);
+    f.port.emit(model.audio('r_old', 'item_old', 100));
+    expect(f.line.frames.filter((m) => m.event === 'media')).toHaveLength(1);
+  });
+
+  it('apologises and hangs up when the session cannot be replaced (fatal close)', async () => {
+    const f = await greeted();
+    f.port.emit(model.closed(true));
+    await settle();
+    expect(f.replacements).toEqual([]);
+    expect(f.line.hungUp?.reason).toBe('model-closed');
+    expect(f.line.hungUp?.apology).toMatch(/sorry/i);
+  });
+
+  it('recycles the session at a turn boundary, never while the agent speaks', async () => {
+    const f = await greeted({ settings: { recycleAfterMs: 60_000 } });
+    f.port.emit(model.started('r1'));
+    f.port.emit(model.audio('r1', 'item_1', 100));
+    f.clock.advance(60_000);
+    await settle();
+    expect(f.replacements).toEqual([]);
+    f.port.emit(model.audioDone('r1', 'item_1'));
+    f.port.emit(model.done('r1'));
+    for (const mark of f.line.marks()) echo(f.call, mark);
+    await settle();
+    expect(f.replacements).toHaveLength(1);
+    expect(f.port.closedWith).toBe('recycled');
+    expect(f.call.phase).toBe('live');
+  });
+});
+
+describe('Call: timers', () => {
+  it('reprompts after the caller stayed silent, then says goodbye and hangs up', async () => {
+    const f = await greeted({ settings: { timers } });
+    f.clock.advance(8000);
+    expect(f.port.requests.map((r) => r.purpose)).toEqual(['reprompt']);
+    f.port.emit(model.started('r1', 'reprompt'));
+    f.port.emit(model.done('r1'));
+    f.clock.advance(8000);
+    expect(f.port.requests.map((r) => r.purpose)).toEqual(['reprompt', 'wrap-up']);
+    f.port.emit(model.started('r2', 'wrap-up'));
+    f.port.emit(model.done('r2'));
+    await settle();
+    expect(f.line.hungUp?.reason).toBe('silence');
+  });
+
+  it('does not count silence while the caller speaks', async () => {
+    const f = await greeted({ settings: { timers } });
+    f.clock.advance(7000);
+    f.port.emit(model.speechStarted());
+    f.clock.advance(30_000);
+    expect(f.port.requests).toEqual([]);
+  });
+
+  it('warns before the maximum length and wraps up at it', async () => {
+    const f = await greeted({ settings: { timers: { ...timers, silenceRepromptMs: 1_000_000 } } });
+    f.port.emit(model.speechStarted());
+    f.clock.advance(540_000);
+    expect(f.port.requests.map((r) => r.purpose)).toEqual(['wrap-up-warning']);
+    f.port.emit(model.started('r1', 'wrap-up-warning'));
+    f.port.emit(model.done('r1'));
+    f.clock.advance(60_000);
+    expect(f.port.requests.map((r) => r.purpose)).toEqual(['wrap-up-warning', 'wrap-up']);
+    f.clock.advance(10_000);
+    await settle();
+    expect(f.line.hungUp?.reason).toBe('max-duration');
+  });
+});
+
+describe('Call: end', () => {
+  it('ends once: closes the model session, stops the timers, and reports the reason', async () => {
+    const f = await greeted({ settings: { timers } });
+    const ended = f.call.whenEnded();
+    f.call.handleTwilioMessage({ event: 'stop', sequenceNumber: '9', streamSid: STREAM_SID });
+    f.call.streamClosed();
+    await expect(ended).resolves.toBe('caller-hung-up');
+    expect(f.port.closedWith).toBe('call ended');
+    expect(f.line.hungUp).toBeUndefined();
+    expect(f.clock.pendingTimers()).toBe(0);
+  });
+
+  it('sends keypad presses other than 0 to the model as the caller\'s words', async () => {
+    const f = await greeted();
+    f.call.handleTwilioMessage({ event: 'dtmf', sequenceNumber: '5', streamSid: STREAM_SID, dtmf: { track: 'inbound_track', digit: '5' } });
+    expect(f.port.messages).toEqual([{ role: 'user', text: expect.stringContaining('5') }]);
+    expect(f.port.requests.map((r) => r.purpose)).toEqual(['keypad']);
+  });
+});

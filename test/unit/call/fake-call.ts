@@ -1,0 +1,194 @@
+/**
+ * A Call driven without sockets: a fake model port, a fake caller line and a ManualClock, all writing to one
+ * journal so tests can assert the order of what went to Twilio and to the model.
+ */
+import { Call } from '../../../src/call/call.js';
+import type { CallLine, CallObserver, CallSettings, CallSetup, EndReason, OrderingSession } from '../../../src/call/call-types.js';
+import type { MessageRole, ModelPort, ModelPortEvent, ModelPortListener, ResponsePurpose } from '../../../src/call/model-port.js';
+import { ManualClock } from '../../../src/clock.js';
+import { createLogger } from '../../../src/logger.js';
+
+export type Journal = string[];
+
+export class FakeModelPort implements ModelPort {
+  cancelsOnBargeIn = true;
+  isOpen = true;
+  appended: string[] = [];
+  requests: Array<{ purpose: ResponsePurpose; prompt: string | undefined }> = [];
+  messages: Array<{ role: MessageRole; text: string }> = [];
+  toolResults: Array<{ callId: string; output: unknown }> = [];
+  closedWith: string | undefined;
+  /** Set by the fake reconnect: what the call handed the replacement session. */
+  restoredWith: unknown;
+  private listener: ModelPortListener | undefined;
+
+  constructor(
+    private readonly journal: Journal,
+    readonly name = 'model',
+  ) {}
+
+  attach(listener: ModelPortListener): void {
+    this.listener = listener;
+  }
+
+  emit(event: ModelPortEvent): void {
+    this.listener?.(event);
+  }
+
+  appendAudio(base64: string): void {
+    this.appended.push(base64);
+  }
+
+  requestResponse(purpose: ResponsePurpose, prompt?: string): void {
+    this.requests.push({ purpose, prompt });
+    this.journal.push(`${this.name}:response.create ${purpose}`);
+  }
+
+  cancelResponse(responseId: string): void {
+    this.journal.push(`${this.name}:cancel ${responseId}`);
+  }
+
+  truncate(itemId: string, contentIndex: number, audioEndMs: number): void {
+    this.journal.push(`${this.name}:truncate ${itemId}/${contentIndex} at ${audioEndMs}`);
+  }
+
+  sendToolResult(callId: string, output: string): void {
+    this.toolResults.push({ callId, output: JSON.parse(output) });
+    this.journal.push(`${this.name}:tool-result ${callId}`);
+  }
+
+  addMessage(role: MessageRole, text: string): void {
+    this.messages.push({ role, text });
+    this.journal.push(`${this.name}:message ${role}`);
+  }
+
+  close(reason = 'call ended'): void {
+    this.isOpen = false;
+    this.closedWith = reason;
+    this.journal.push(`${this.name}:close ${reason}`);
+  }
+}
+
+/** The caller's side: Twilio frames as parsed JSON, and the REST actions the call took. */
+export class FakeLine implements CallLine {
+  frames: Array<{ event: string; media?: { payload: string }; mark?: { name: string } }> = [];
+  hungUp: { reason: EndReason; apology: string | undefined } | undefined;
+  closed: EndReason | undefined;
+  transferredTo: string | undefined;
+  transfer: ((number: string) => Promise<void>) | undefined = async (number) => {
+    this.transferredTo = number;
+    this.journal.push(`twilio:transfer ${number}`);
+  };
+
+  constructor(private readonly journal: Journal) {}
+
+  send(frame: string): void {
+    const parsed = JSON.parse(frame) as FakeLine['frames'][number];
+    this.frames.push(parsed);
+    this.journal.push(`twilio:${parsed.event}${parsed.mark ? ` ${parsed.mark.name}` : ''}`);
+  }
+
+  async hangUp(reason: EndReason, apology?: string): Promise<void> {
+    this.hungUp = { reason, apology };
+    this.journal.push(`twilio:hang-up ${reason}`);
+  }
+
+  close(reason: EndReason): void {
+    this.closed = reason;
+  }
+
+  /** Names of the marks sent so far, in order. */
+  marks(): string[] {
+    return this.frames.filter((f) => f.event === 'mark').map((f) => f.mark!.name);
+  }
+}
+
+/** Ordering tools that answer what a test scripts (by default `{ ok: true }` at once). */
+export class FakeOrdering implements OrderingSession {
+  calls: string[] = [];
+  pending = new Map<string, (output: object) => void>();
+  /** Tools that answer only when the test calls `answer(name, output)`. */
+  slow = new Set<string>();
+
+  async run(name: string): Promise<object> {
+    this.calls.push(name);
+    if (!this.slow.has(name)) return { ok: true, tool: name };
+    return new Promise((resolve) => this.pending.set(name, resolve));
+  }
+
+  answer(name: string, output: object = { ok: true }): void {
+    this.pending.get(name)?.(output);
+    this.pending.delete(name);
+  }
+
+  cartSnapshot(): string {
+    return 'Current order (not submitted yet): line 1: 1 × Margherita.';
+  }
+
+  submittedOrder(): undefined {
+    return undefined;
+  }
+}
+
+export interface FakeCallOptions {
+  settings?: Partial<CallSettings>;
+  transferNumber?: string;
+  /** Resolve the setup at once (default) or let the test do it. */
+  deferSetup?: boolean;
+  observer?: CallObserver;
+}
+
+export const STREAM_SID = 'MZ00000000000000000000000000000001';
+
+export function fakeCall(options: FakeCallOptions = {}) {
+  const journal: Journal = [];
+  const clock = new ManualClock();
+  const port = new FakeModelPort(journal);
+  const line = new FakeLine(journal);
+  const ordering = new FakeOrdering();
+  const replacements: FakeModelPort[] = [];
+  let resolveSetup!: (setup: CallSetup) => void;
+  const setupPromise = new Promise<CallSetup>((resolve) => (resolveSetup = resolve));
+  const setup: CallSetup = {
+    port,
+    profile: { greetingPrompt: 'Greet the caller.', ordering, transferNumber: options.transferNumber },
+    reconnect: async (restore) => {
+      const next = new FakeModelPort(journal, `model${replacements.length + 2}`);
+      next.restoredWith = restore;
+      replacements.push(next);
+      return next;
+    },
+  };
+  const call = new Call({
+    context: { callSid: 'CA0001', streamSid: STREAM_SID, accountSid: 'AC0001', orgId: 'org_test' },
+    line,
+    setup: setupPromise,
+    clock,
+    logger: createLogger('silent'),
+    observer: options.observer,
+    settings: options.settings,
+  });
+  if (!options.deferSetup) resolveSetup(setup);
+  return { call, clock, port, line, ordering, journal, replacements, confirmSession: () => resolveSetup(setup) };
+}
+
+/** Lets every pending promise continuation run (no time passes on the clock). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Model events, shortest form. */
+export const model = {
+  started: (responseId: string, purpose?: ResponsePurpose): ModelPortEvent => ({ type: 'response-started', responseId, purpose }),
+  audio: (responseId: string, itemId: string, ms: number): ModelPortEvent => ({ type: 'audio', responseId, itemId, contentIndex: 0, audio: Buffer.alloc(ms * 8, 0xff).toString('base64') }),
+  audioDone: (responseId: string, itemId: string): ModelPortEvent => ({ type: 'audio-done', responseId, itemId, contentIndex: 0 }),
+  done: (responseId: string, status: 'completed' | 'cancelled' | 'failed' = 'completed'): ModelPortEvent => ({ type: 'response-done', responseId, status }),
+  tool: (responseId: string, callId: string, name: string): ModelPortEvent => ({ type: 'tool-call', responseId, callId, name, arguments: '{}' }),
+  speechStarted: (): ModelPortEvent => ({ type: 'speech-started' }),
+  closed: (fatal = false): ModelPortEvent => ({ type: 'closed', code: 1006, reason: '', fatal, expired: false }),
+};
+
+/** Twilio's echo of a mark the bridge sent. */
+export function echo(call: Call, name: string): void {
+  call.handleTwilioMessage({ event: 'mark', sequenceNumber: '1', streamSid: STREAM_SID, mark: { name } });
+}
