@@ -11,7 +11,8 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { defaultCartLimits } from './ordering/cart.js';
-import { callInstructions, greetingInstructions } from './ordering/instructions.js';
+import { callContextNote, sessionInstructions } from './ordering/call-instructions.js';
+import { greetingInstructions } from './ordering/instructions.js';
 import { buildToolDefinitions } from './ordering/tool-definitions.js';
 import { createOrderingTools } from './ordering/tools.js';
 import type { ServerDeps } from './server.js';
@@ -43,7 +44,8 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   if (!control) logger.warn('TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: calls end by closing the stream, and transfer is not offered');
   const transferNumber = (org: OrgConfig) => (control ? org.transferNumber : undefined);
   const behaviour: OrgBehaviour = {
-    instructions: (org, restore) => callInstructions(org, { now: clock.wallNow(), transferOffered: Boolean(transferNumber(org)), restore }),
+    instructions: (org) => sessionInstructions(org, { transferOffered: Boolean(transferNumber(org)) }),
+    contextNote: (org, context) => callContextNote(org, { now: clock.wallNow(), callerPhone: context.from }),
     greetingPrompt: greetingInstructions,
     toolDefinitions: (org) => [...buildToolDefinitions(org, defaultCartLimits), ...callToolDefinitions({ transferOffered: Boolean(transferNumber(org)) })],
     toolsForCall: (org, context) => createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, submitter, clock, logger }),

@@ -5,15 +5,17 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RealtimeFunctionTool } from 'openai/resources/realtime/realtime';
-import type { CallContext, CallProfile, CallSetup, OrderingSession, RestoreContext } from '../call/call-types.js';
+import type { CallContext, CallProfile, CallSetup, OrderingSession } from '../call/call-types.js';
 import { openModelLink, type ModelLink } from '../realtime/model-link.js';
 import { RealtimePort } from '../realtime/realtime-port.js';
 import { buildSessionUpdate } from '../realtime/session-config.js';
 
 /** What a call needs from its org beyond the config itself: instructions, tools, greeting. */
 export interface OrgBehaviour {
-  /** Session instructions; `restore` carries the call so far when a session is replaced mid-call. */
-  instructions(org: OrgConfig, restore?: RestoreContext): string;
+  /** Session instructions: the same for every call of the org (the model's prompt cache keeps them). */
+  instructions(org: OrgConfig): string;
+  /** What changes per call (time of day, the caller), said to the model after its instructions. */
+  contextNote(org: OrgConfig, context: CallContext): string;
   /** What the agent is asked to say when it picks up. */
   greetingPrompt(org: OrgConfig): string;
   toolDefinitions(org: OrgConfig): RealtimeFunctionTool[];
@@ -58,19 +60,19 @@ export class CallSetupFactory {
     throw new CallSetupError(`org config unavailable: ${result.reason}`, 'org-unavailable');
   }
 
-  sessionUpdateFor(org: OrgConfig, restore?: RestoreContext): SessionUpdateEvent {
+  sessionUpdateFor(org: OrgConfig): SessionUpdateEvent {
     const { behaviour, config } = this.deps;
     return buildSessionUpdate({
-      instructions: behaviour.instructions(org, restore),
+      instructions: behaviour.instructions(org),
       voice: config.OPENAI_VOICE ?? org.voice,
       tools: behaviour.toolDefinitions(org),
       language: org.language.split('-')[0]!.toLowerCase(),
     });
   }
 
-  /** Opens a configured model session for an org (pre-warm, cold start, or a restore mid-call). */
-  openFor(org: OrgConfig, logger: Logger, restore?: RestoreContext): Promise<ModelLink> {
-    const update = this.sessionUpdateFor(org, restore);
+  /** Opens a configured model session for an org (pre-warm, cold start, or a replacement mid-call). */
+  openFor(org: OrgConfig, logger: Logger): Promise<ModelLink> {
+    const update = this.sessionUpdateFor(org);
     if (this.deps.openLink) return this.deps.openLink(update, logger);
     const { config, clock } = this.deps;
     return openModelLink({ url: config.OPENAI_REALTIME_URL, model: config.OPENAI_REALTIME_MODEL, apiKey: config.OPENAI_API_KEY, sessionUpdate: update, clock, logger });
@@ -88,11 +90,12 @@ export class CallSetupFactory {
     link ??= await this.openFor(org, logger);
     const { behaviour } = this.deps;
     const profile: CallProfile = {
+      contextNote: behaviour.contextNote(org, context),
       greetingPrompt: behaviour.greetingPrompt(org),
       ordering: behaviour.toolsForCall?.(org, context),
       transferNumber: behaviour.transferNumber?.(org),
     };
-    const port = (opened: ModelLink) => new RealtimePort(opened, logger);
-    return { port: port(link), profile, reconnect: async (restore) => port(await this.openFor(org, logger, restore)) };
+    const port = (opened: ModelLink) => new RealtimePort(opened, this.deps.clock, logger);
+    return { port: port(link), profile, reconnect: async () => port(await this.openFor(org, logger)) };
   }
 }

@@ -77,6 +77,8 @@ export interface OrderingSession {
 }
 
 export interface CallProfile {
+  /** What changes per call (time of day, the caller): the first message of every model session of the call. */
+  contextNote: string;
   /** What the agent is asked to say when it picks up (the AI speaks first). */
   greetingPrompt: string;
   ordering?: OrderingSession | undefined;
@@ -84,17 +86,11 @@ export interface CallProfile {
   transferNumber?: string | undefined;
 }
 
-/** What a replacement model session is told about the call so far (tool calls are not replayed). */
-export interface RestoreContext {
-  transcript: string;
-  cartSnapshot?: string | undefined;
-}
-
 export interface CallSetup {
   port: ModelPort;
   profile: CallProfile;
-  /** Opens a replacement session (reconnect, expiry, recycle). */
-  reconnect?: (restore: RestoreContext) => ReturnType<ModelConnector>;
+  /** Opens a replacement session (reconnect, expiry, recycle); the call then restores its conversation on it. */
+  reconnect?: ModelConnector;
 }
 
 /** Where a call reports what happens in it (metrics, the call record); every method is optional. */

@@ -9,7 +9,7 @@ import type { CallAction, CallContext, CallObserver, CallOptions, CallPhase, Cal
 import { Conversation, type Turn } from './conversation.js';
 import { reconnectModel } from './model-reconnect.js';
 import type { ModelPort, ModelPortEvent } from './model-port.js';
-import { DEFAULT_APOLOGY, keypadText, PROMPTS } from './prompts.js';
+import { cartNote, DEFAULT_APOLOGY, keypadText, PROMPTS } from './prompts.js';
 import { ToolRound, type RoundEnd } from './tool-round.js';
 
 const DEFAULT_SETTINGS: CallSettings = { timers: undefined, recycleAfterMs: undefined, toolTimeoutMs: 10_000, goodbyeTimeoutMs: 10_000 };
@@ -65,10 +65,6 @@ export class Call {
   /** Ending (a goodbye may still be playing) or ended. */
   get closing(): boolean {
     return this.currentPhase === 'closing' || this.currentPhase === 'ended';
-  }
-
-  get transcript(): Conversation['transcript'] {
-    return this.conversation.transcript;
   }
 
   /** Resolves with the reason once the call has ended. */
@@ -136,7 +132,7 @@ export class Call {
     this.conversation.close();
     const orderId = this.orderId();
     if (orderId) this.observer?.orderSubmitted?.(orderId);
-    this.log.info({ reason, ...this.conversation.summary(), orderId, transcript: this.transcript.compact(4000) }, 'call ended');
+    this.log.info({ reason, ...this.conversation.summary(), orderId, transcript: this.conversation.transcript.compact(4000) }, 'call ended');
     this.observer?.ended?.(reason);
     this.endWaiters.wake(reason);
     if (opts.streamGone) return;
@@ -150,6 +146,7 @@ export class Call {
     this.currentPhase = 'live';
     this.conversation.useTools(new ToolRound(callToolBox(setup.profile.ordering, (action) => this.canDo(action)), this.clock, this.settings.toolTimeoutMs, this.log));
     this.attachModel(setup.port);
+    this.conversation.brief(setup.profile.contextNote);
     const { recycleAfterMs } = this.settings;
     if (recycleAfterMs) this.recycleTimer = this.clock.setTimeout(() => ((this.recycleDue = true), this.maybeCallerTurn()), recycleAfterMs);
     this.conversation.request({ purpose: 'greeting', prompt: setup.profile.greetingPrompt, dropIfPreempted: true });
@@ -248,15 +245,21 @@ export class Call {
     if (this.ended) return port?.close();
     if (!port) return this.end('model-closed', { apology: true });
     this.observer?.modelReconnected?.();
-    this.attachModel(port);
+    this.resumeOn(port);
     if (agentOwesAnswer || this.closing) this.conversation.request({ purpose: 'resume', prompt: PROMPTS.resume });
   }
 
   private reopen(): Promise<ModelPort | undefined> {
     const reconnect = this.setup?.reconnect;
     if (!reconnect) return Promise.resolve(undefined);
-    const restore = { transcript: this.transcript.compact(), cartSnapshot: this.setup?.profile.ordering?.cartSnapshot() };
-    return reconnectModel({ open: () => reconnect(restore), clock: this.clock, logger: this.log, signal: this.stopped.signal });
+    return reconnectModel({ open: reconnect, clock: this.clock, logger: this.log, signal: this.stopped.signal });
+  }
+
+  /** Carries the call on in a replacement session: the call's facts, the conversation so far and the cart first. */
+  private resumeOn(port: ModelPort): void {
+    this.attachModel(port);
+    const profile = this.setup!.profile;
+    this.conversation.brief(profile.contextNote, profile.ordering && cartNote(profile.ordering.cartSnapshot()));
   }
 
   /** Proactive replacement before the model's session limit, at a turn boundary. */
@@ -267,7 +270,7 @@ export class Call {
     const port = await this.reopen();
     if (!port || this.ended) return port?.close();
     this.conversation.drop()?.close('recycled');
-    this.attachModel(port);
+    this.resumeOn(port);
   }
 
   private attachModel(port: ModelPort): void {

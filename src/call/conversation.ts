@@ -33,11 +33,13 @@ export class Conversation {
   private readonly maxBufferedFrames: number;
   private port: ModelPort | undefined;
   private tools: ToolRound | undefined;
+  private readonly startedAt: number;
   droppedFrames = 0;
 
   constructor(private readonly opts: ConversationOptions) {
     this.floor = new Floor(opts.twilio, opts.streamSid, opts.clock, opts.observer);
     this.maxBufferedFrames = opts.maxBufferedFrames ?? 500;
+    this.startedAt = opts.clock.now();
   }
 
   get session(): ModelPort | undefined {
@@ -55,7 +57,7 @@ export class Conversation {
 
   /** True while a response is requested or running, or the caller spoke last: someone waits for the agent. */
   get agentOwesAnswer(): boolean {
-    return this.floor.responding || this.transcript.all().at(-1)?.role === 'caller';
+    return this.floor.responding || this.transcript.lastRole() === 'caller';
   }
 
   useTools(tools: ToolRound): void {
@@ -69,6 +71,19 @@ export class Conversation {
       if (this.port === port) listener(event);
     });
     for (const payload of this.buffered.splice(0)) port.appendAudio(payload);
+  }
+
+  /**
+   * Tells a session what it must know before it speaks: the facts of this call, then (for a replacement) the
+   * conversation so far as the caller's and the agent's messages, and the cart. Never as instructions: the caller's
+   * words stay the caller's.
+   */
+  brief(contextNote: string, cartNote?: string): void {
+    const port = this.port;
+    if (!port) return;
+    port.addMessage('system', contextNote);
+    for (const line of this.transcript.messages()) port.addMessage(line.role, line.text);
+    if (cartNote) port.addMessage('system', cartNote);
   }
 
   /** The session is gone or being replaced: forget what was in flight on it; returns it (not closed). */
@@ -111,12 +126,12 @@ export class Conversation {
       case 'response-done':
         return this.responseDone(event);
       case 'request-refused':
-        this.floor.requestRefused();
+        this.send(this.floor.requestRefused(event.purpose));
         return undefined;
       case 'tool-call':
         return this.runTool(event);
       case 'transcript':
-        this.transcript.add(event.role, event.text);
+        this.transcript.add({ role: event.role, text: event.text, itemId: event.itemId, order: event.order, atMs: Math.max(0, Math.round(event.at - this.startedAt)) });
         this.opts.log.info({ [event.role]: event.text }, `${event.role} said`);
         return undefined;
       case 'transcription-usage':
@@ -134,7 +149,7 @@ export class Conversation {
     const interruption = this.floor.interrupt();
     if (!interruption) return;
     const { activeResponseId, truncations } = interruption;
-    this.transcript.markAgentInterrupted();
+    this.transcript.markInterrupted(truncations.map((t) => t.itemId));
     const port = this.port;
     if (port) {
       if (activeResponseId && !port.cancelsOnBargeIn) port.cancelResponse(activeResponseId);
@@ -145,8 +160,7 @@ export class Conversation {
   }
 
   request(req: ResponseRequest): void {
-    const now = this.floor.request(req);
-    if (now) this.port?.requestResponse(now.purpose, now.prompt);
+    this.send(this.floor.request(req));
   }
 
   /** The caller typed or pressed something: the model gets it as the caller's words and answers. */
@@ -193,7 +207,7 @@ export class Conversation {
     if (event.status === 'failed') this.opts.log.warn({ responseId: event.responseId, problem: event.problem }, 'model response failed');
     this.opts.observer?.usage?.(event.usage);
     const { next, spoke } = this.floor.responseDone(event.responseId, event.status);
-    if (next) this.port?.requestResponse(next.purpose, next.prompt);
+    this.send(next);
     return this.tools?.responseDone(event.responseId, spoke) ?? 'caller-turn';
   }
 
@@ -202,6 +216,10 @@ export class Conversation {
     const { port, tools } = this;
     if (!tools) return undefined;
     return tools.run(call.responseId, call.callId, call.name, call.arguments).then((done) => this.toolAnswered(done, port));
+  }
+
+  private send(req: ResponseRequest | undefined): void {
+    if (req) this.port?.requestResponse(req.purpose, req.prompt);
   }
 
   private toolAnswered(done: FinishedTool, port: ModelPort | undefined): RoundEnd | undefined {

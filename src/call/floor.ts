@@ -109,8 +109,11 @@ export class Floor {
     return { next, spoke };
   }
 
-  requestRefused(): void {
-    this.responses.refused();
+  /** Our request was refused; returns the request to send now, if nothing runs any more. */
+  requestRefused(purpose: ResponsePurpose): ResponseRequest | undefined {
+    const next = this.responses.refused(purpose);
+    if (next) this.turns.responseRequested(next.purpose);
+    return next;
   }
 
   /**

@@ -7,17 +7,20 @@
  * for that delegation, and `truncate` is the adapter's to map or ignore.
  */
 
-/** Why the bridge asks the model to speak. Server-started responses (turn detection) have none. */
-export type ResponsePurpose =
-  | 'greeting'
-  | 'tool-followup'
-  | 'keypad'
-  | 'reprompt'
-  | 'wrap-up-warning'
-  | 'wrap-up'
-  | 'goodbye'
-  | 'transfer'
-  | 'resume';
+/** Why the bridge asks the model to speak. Responses the model starts by itself (turn detection) have none. */
+export const RESPONSE_PURPOSES = [
+  'greeting',
+  'tool-followup',
+  'keypad',
+  'reprompt',
+  'wrap-up-warning',
+  'wrap-up',
+  'goodbye',
+  'transfer',
+  'resume',
+  'retry',
+] as const;
+export type ResponsePurpose = (typeof RESPONSE_PURPOSES)[number];
 
 /** The roles of text the bridge adds to the conversation. `system` carries the bridge's own prompts and notes. */
 export type MessageRole = 'user' | 'assistant' | 'system';
@@ -26,10 +29,10 @@ export type ResponseStatus = 'completed' | 'cancelled' | 'failed' | 'incomplete'
 
 /** Why a response failed or stopped early, as the model reported it. */
 export interface ResponseProblem {
-  /** e.g. `insufficient_quota`, `rate_limit_exceeded`, `server_error`, `max_output_tokens`. */
+  /** e.g. `insufficient_quota`, `rate_limit_exceeded`, `server_error`, `max_output_tokens`, `content_filter`. */
   code: string;
   /** How long the model advised waiting before trying again, when it said. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
 }
 
 export type ModelPortEvent =
@@ -42,12 +45,15 @@ export type ModelPortEvent =
   /** `purpose` is set when the response answers one of our requests; undefined when the model started it itself. */
   | { type: 'response-started'; responseId: string; purpose: ResponsePurpose | undefined }
   | { type: 'response-done'; responseId: string; status: ResponseStatus; problem?: ResponseProblem; usage?: unknown }
-  /** Our latest request was refused because a response was already running: it waits for its turn again. */
-  | { type: 'request-refused' }
+  /** Our request for `purpose` was refused because a response was already running: it waits for its turn again. */
+  | { type: 'request-refused'; purpose: ResponsePurpose }
   /** A complete tool call (its arguments are final). */
   | { type: 'tool-call'; responseId: string; callId: string; name: string; arguments: string }
-  /** A finished line of the conversation; `itemId` orders lines that arrive out of order. */
-  | { type: 'transcript'; role: 'caller' | 'agent'; itemId: string; text: string }
+  /**
+   * A finished line of the conversation. `order` is the place of its item in the conversation (a caller's line can
+   * arrive after the agent's answer to it); `at` is when the item began, on the call's clock.
+   */
+  | { type: 'transcript'; role: 'caller' | 'agent'; itemId: string; text: string; order: number; at: number }
   /** Transcription tokens or seconds billed for the caller's audio. */
   | { type: 'transcription-usage'; usage: unknown }
   /** Already logged by the adapter; `fatal`: the call cannot go on (bad key, no quota…). */

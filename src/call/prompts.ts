@@ -1,4 +1,4 @@
-/** What the bridge asks the model to say at call-control moments (as `response.create` instructions). */
+/** What the bridge asks the model to say at call-control moments (a system message before the response it asks for). */
 export const PROMPTS = {
   greetingFallback: 'You just answered the phone. Greet the caller briefly and ask how you can help.',
   goodbye: 'Say a short, friendly goodbye to the caller now. Do not ask anything else.',
@@ -17,4 +17,9 @@ export const TRANSFER_FALLBACK = 'Sorry, nobody is available to take your call r
 /** Keypad keys other than 0 are passed to the model as text: the caller may be answering a menu-like question. */
 export function keypadText(digit: string): string {
   return `[The caller pressed ${digit} on the keypad]`;
+}
+
+/** The cart, for a session that replaces one mid-call (tool calls are not replayed). */
+export function cartNote(cartSnapshot: string): string {
+  return `# The order so far (the line was reconnected; continue from here, do not greet again)\n${cartSnapshot}`;
 }

@@ -3,9 +3,8 @@ import type { ResponsePurpose, ResponseStatus } from './model-port.js';
 
 /**
  * Only one model response may run at a time: a `response.create` while one is active is refused
- * (`conversation_already_has_active_response` in the Realtime API). Pure state machine:
- * idle → requested → active(id) → idle when the response is done, with a small queue of our pending requests.
- * Responses the model starts by itself (turn detection) also count as active.
+ * (`conversation_already_has_active_response` in the Realtime API). Pure state machine: our request in flight,
+ * the response running (ours or one the model started by itself on turn detection), and a small queue.
  */
 export interface ResponseRequest {
   readonly purpose: ResponsePurpose;
@@ -18,8 +17,9 @@ export interface ResponseRequest {
 const MAX_QUEUED = 4;
 
 export class ResponseQueue {
-  private state: 'idle' | 'requested' | 'active' = 'idle';
+  /** The response running now, ours or the model's own. */
   private activeId: string | undefined;
+  /** Our request sent and neither started nor refused yet. */
   private inFlight: ResponseRequest | undefined;
   private readonly queue: ResponseRequest[] = [];
   private readonly purposeOf = new Map<string, ResponsePurpose>();
@@ -31,23 +31,28 @@ export class ResponseQueue {
 
   /** True while a response is requested or running. */
   get busy(): boolean {
-    return this.state !== 'idle';
+    return this.activeId !== undefined || this.inFlight !== undefined;
   }
 
   /** Returns the request to send now, or undefined when it was queued (or duplicates a queued one). */
   request(req: ResponseRequest): ResponseRequest | undefined {
-    if (this.state === 'idle') return this.send(req);
+    if (!this.busy) return (this.inFlight = req);
     if (this.queue.some((q) => q.purpose === req.purpose) || this.queue.length >= MAX_QUEUED) return undefined;
     this.queue.push(req);
     return undefined;
   }
 
-  /** A response started; `purpose` is set when it answers one of our requests. */
+  /**
+   * A response started. It answers our request only when it carries that request's purpose: a response the model
+   * started by itself in between (turn detection) is never taken for ours, and ours will be refused.
+   */
   started(responseId: string, purpose: ResponsePurpose | undefined): void {
-    const ours = this.state === 'requested' && this.inFlight !== undefined && (purpose === undefined || purpose === this.inFlight.purpose) ? this.inFlight : undefined;
-    if (ours) this.purposeOf.set(responseId, ours.purpose);
-    else this.dropPreempted();
-    this.state = 'active';
+    if (purpose !== undefined && this.inFlight?.purpose === purpose) {
+      this.purposeOf.set(responseId, purpose);
+      this.inFlight = undefined;
+    } else {
+      this.dropPreempted();
+    }
     this.activeId = responseId;
   }
 
@@ -59,29 +64,24 @@ export class ResponseQueue {
       this.doneWaiters.get(purpose)?.wake(status);
     }
     if (this.activeId !== undefined && responseId !== this.activeId) return undefined;
-    this.state = 'idle';
     this.activeId = undefined;
-    this.inFlight = undefined;
-    const next = this.queue.shift();
-    return next ? this.send(next) : undefined;
+    return this.inFlight ? undefined : this.next();
   }
 
-  /** Our request was refused because another response is active: it goes back to the front. */
-  refused(): void {
-    if (!this.inFlight) return;
+  /** Our request for `purpose` was refused because another response was active: it goes back to the front. */
+  refused(purpose: ResponsePurpose): ResponseRequest | undefined {
+    if (this.inFlight?.purpose !== purpose) return undefined;
     const req = this.inFlight;
     this.inFlight = undefined;
     if (!req.dropIfPreempted) this.queue.unshift(req);
-    if (this.state === 'requested') this.state = this.activeId ? 'active' : 'idle';
+    return this.activeId ? undefined : this.next();
   }
 
   /** The model session is gone: nothing is in flight any more (queued requests wait for the next session). */
   reset(): void {
-    const neverStarted = this.state === 'requested' ? this.inFlight : undefined;
-    this.state = 'idle';
-    this.activeId = undefined;
-    if (neverStarted && !neverStarted.dropIfPreempted) this.queue.unshift(neverStarted);
+    if (this.inFlight && !this.inFlight.dropIfPreempted) this.queue.unshift(this.inFlight);
     this.inFlight = undefined;
+    this.activeId = undefined;
     this.purposeOf.clear();
   }
 
@@ -92,10 +92,10 @@ export class ResponseQueue {
     return waiters.wait();
   }
 
-  private send(req: ResponseRequest): ResponseRequest {
-    this.state = 'requested';
-    this.inFlight = req;
-    return req;
+  private next(): ResponseRequest | undefined {
+    const next = this.queue.shift();
+    if (next) this.inFlight = next;
+    return next;
   }
 
   private dropPreempted(): void {

@@ -1,6 +1,4 @@
 import { offeredFulfillment, type MenuItem, type ModifierGroup, type OrgConfig } from '../main-app/org-config.js';
-import { CALL_RULES, TRANSFER_RULE } from '../call/call-tools.js';
-import type { RestoreContext } from '../call/call-types.js';
 import { orList } from './cart.js';
 import { formatMoney } from './money.js';
 
@@ -86,7 +84,7 @@ function groupText(group: ModifierGroup): string {
 // One formatter per time zone: constructing Intl formatters is costly and every call builds its instructions.
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
-function localTime(now: Date, timeZone: string): string {
+export function localTime(now: Date, timeZone: string): string {
   let format = timeFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', hour: 'numeric', minute: '2-digit' });
@@ -95,13 +93,3 @@ function localTime(now: Date, timeZone: string): string {
   return format.format(now);
 }
 
-/** A call's session instructions: the org's, the call rules (transfer only when offered), and the call so far after a reconnect. */
-export function callInstructions(org: OrgConfig, opts: { now: Date; transferOffered: boolean; restore?: RestoreContext | undefined }): string {
-  const base = buildInstructions(org, {
-    now: opts.now,
-    cartSnapshot: opts.restore?.cartSnapshot,
-    extraRules: opts.transferOffered ? [...CALL_RULES, TRANSFER_RULE] : CALL_RULES,
-  });
-  if (!opts.restore?.transcript) return base;
-  return `${base}\n\n# Conversation so far (the line was reconnected; do not greet again)\n${opts.restore.transcript}`;
-}

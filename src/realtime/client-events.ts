@@ -10,24 +10,30 @@ import type { MessageRole, ResponsePurpose } from '../call/model-port.js';
 
 /**
  * Every client event the bridge sends to the OpenAI Realtime GA API, built here and nowhere else (as
- * `twilio/messages.ts` does for Twilio). Shapes are typed by the `openai` package's `RealtimeClientEvent`.
- * `input_audio_buffer.append` is the hot path: built by concatenation around a payload already checked to be
- * base64 (nothing in it can end or escape the JSON string).
+ * `twilio/messages.ts` does for Twilio). Shapes are typed by the `openai` package's `RealtimeClientEvent`; the port
+ * gives each one an `event_id` when it sends it, so an error can be matched to its request (`error.event_id`).
+ * `input_audio_buffer.append` is the hot path: built by concatenation around an id of our own and a payload already
+ * checked to be base64 (nothing in either can end or escape the JSON string).
  */
-const APPEND_PREFIX = '{"type":"input_audio_buffer.append","audio":"';
+const APPEND_PREFIX = '{"type":"input_audio_buffer.append","event_id":"';
+const APPEND_AUDIO = '","audio":"';
 const APPEND_SUFFIX = '"}';
 
-export function appendAudio(base64: string): string {
-  return APPEND_PREFIX + base64 + APPEND_SUFFIX;
+export function appendAudio(eventId: string, base64: string): string {
+  return APPEND_PREFIX + eventId + APPEND_AUDIO + base64 + APPEND_SUFFIX;
 }
 
 export function sessionUpdate(session: SessionUpdateEvent['session']): SessionUpdateEvent {
   return { type: 'session.update', session };
 }
 
-/** A response for one of our purposes; the purpose rides in `metadata`, which the model echoes in `response.created`. */
-export function responseCreate(purpose: ResponsePurpose, prompt?: string): ResponseCreateEvent {
-  return { type: 'response.create', response: { metadata: { purpose }, ...(prompt === undefined ? {} : { instructions: prompt }) } };
+/**
+ * A response for one of our purposes; the purpose rides in `metadata`, which the model echoes in `response.created`.
+ * Never with `instructions`: those would replace the session's (menu, rules) for this response. What the bridge
+ * wants said goes before it as a `system` message.
+ */
+export function responseCreate(purpose: ResponsePurpose): ResponseCreateEvent {
+  return { type: 'response.create', response: { metadata: { purpose } } };
 }
 
 export function responseCancel(responseId: string): ResponseCancelEvent {
@@ -51,7 +57,7 @@ export function message(role: MessageRole, text: string): ConversationItemCreate
   return { type: 'conversation.item.create', item };
 }
 
-/** JSON for the wire. */
-export function encode(event: RealtimeClientEvent): string {
-  return JSON.stringify(event);
+/** JSON for the wire, with its `event_id`. */
+export function encode(event: RealtimeClientEvent, eventId: string): string {
+  return JSON.stringify({ ...event, event_id: eventId });
 }

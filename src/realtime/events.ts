@@ -38,10 +38,14 @@ const schemas = {
   'input_audio_buffer.speech_started': z.object({ type: z.literal('input_audio_buffer.speech_started'), audio_start_ms: z.number(), item_id: z.string() }),
   'input_audio_buffer.speech_stopped': z.object({ type: z.literal('input_audio_buffer.speech_stopped'), audio_end_ms: z.number(), item_id: z.string() }),
   'input_audio_buffer.timeout_triggered': z.object({ type: z.literal('input_audio_buffer.timeout_triggered') }),
+  'input_audio_buffer.committed': z.object({ type: z.literal('input_audio_buffer.committed'), item_id: z.string() }),
+  'conversation.item.added': z.object({ type: z.literal('conversation.item.added'), item: z.object({ id: z.string().optional() }).loose() }),
+  'response.output_item.added': z.object({ type: z.literal('response.output_item.added'), item: z.object({ id: z.string().optional() }).loose() }),
   'conversation.item.input_audio_transcription.completed': z.object({
     type: z.literal('conversation.item.input_audio_transcription.completed'),
     item_id: z.string(),
     transcript: z.string(),
+    usage: z.record(z.string(), z.unknown()).nullish(),
   }),
   'response.created': z.object({
     type: z.literal('response.created'),
@@ -92,7 +96,11 @@ const schemas = {
       id: z.string(),
       status: z.enum(['completed', 'cancelled', 'failed', 'incomplete', 'in_progress']),
       status_details: z
-        .object({ type: z.string().optional(), reason: z.string().nullish(), error: z.object({ code: z.string().nullish(), type: z.string().nullish() }).loose().nullish() })
+        .object({
+          type: z.string().optional(),
+          reason: z.string().nullish(),
+          error: z.object({ code: z.string().nullish(), type: z.string().nullish(), message: z.string().nullish() }).loose().nullish(),
+        })
         .loose()
         .nullish(),
       output: z.array(z.object({ type: z.string(), call_id: z.string().optional(), status: z.string().optional() }).loose()).optional(),
@@ -101,7 +109,9 @@ const schemas = {
   }),
   error: z.object({
     type: z.literal('error'),
-    error: z.object({ type: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish(), param: z.string().nullish() }).loose(),
+    error: z
+      .object({ type: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish(), param: z.string().nullish(), event_id: z.string().nullish() })
+      .loose(),
   }),
 } as const;
 

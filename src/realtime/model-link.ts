@@ -141,7 +141,7 @@ export function openModelLink(opts: ModelLinkOptions): Promise<ModelLink> {
     });
     socket.on('error', (err) => fail(new ModelConnectError(`model socket error: ${err.message}`, 'socket_error', false)));
     socket.on('close', (code) => fail(new ModelConnectError(`model socket closed (${code}) before the session was ready`, `closed_${code}`, code === 4000)));
-    socket.on('open', () => socket.send(encode(opts.sessionUpdate)));
+    socket.on('open', () => socket.send(encode(opts.sessionUpdate, 'session_update')));
     const onMessage = (data: Buffer) => {
       const event = parseModelEvent(data.toString());
       if (event.type === 'error') {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { say } from '../../sim/realtime-server.js';
+import { promptFor, requestedResponses } from '../helpers/prompts.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
 import { waitForCondition as waitFor, waitForLog } from '../helpers/wait.js';
 
@@ -35,7 +36,9 @@ describe('a call through the bridge', () => {
     const updatedAt = session.sent.findIndex((e) => e.type === 'session.updated');
     const greeting = session.responses[0]!;
     expect(greeting.trigger).toBe('client');
-    expect(greeting.instructions).toContain("Thanks for calling Luigi's Pizzeria!");
+    expect(promptFor(session, 'greeting')).toContain("Thanks for calling Luigi's Pizzeria!");
+    // The session's instructions (menu, rules) are never replaced for a response.
+    expect(requestedResponses(session).every((r) => r.instructions === undefined)).toBe(true);
     expect(session.sent.findIndex((e) => e.type === 'response.created')).toBeGreaterThan(updatedAt);
     expect(session.received.filter((e) => e.type === 'response.create')).toHaveLength(1);
     expect(call.violations).toEqual([]);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { callTool, say } from '../../sim/realtime-server.js';
 import { ManualClock } from '../../src/clock.js';
+import { promptFor } from '../helpers/prompts.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
 import { stepResponder } from '../helpers/scripts.js';
 import { waitForCondition, waitForLog } from '../helpers/wait.js';
@@ -36,7 +37,7 @@ describe('ending and handing over', () => {
     await rest(h).waitForRequest((r) => r.params.Status === 'completed', 8000);
     expect(call.playedMs).toBeGreaterThanOrEqual(399);
     const session = h.model.sessions[0]!;
-    expect(session.responses[1]?.instructions).toMatch(/goodbye/i);
+    expect(promptFor(session, 'goodbye')).toMatch(/goodbye/i);
   });
 
   it('treats 20404 (call already ended) as done', async () => {
@@ -70,7 +71,7 @@ describe('ending and handing over', () => {
     call.pressDigit('0');
     const req = await rest(h).waitForRequest((r) => r.params.Twiml !== undefined, 8000);
     expect(req.params.Twiml).toContain('+15005550006');
-    expect(h.model.sessions[0]!.responses[1]!.instructions).toMatch(/connecting them/i);
+    expect(promptFor(h.model.sessions[0]!, 'transfer')).toMatch(/connecting them/i);
   });
 
   it('passes other keypad presses to the model as text', async () => {
@@ -79,7 +80,9 @@ describe('ending and handing over', () => {
     const session = await h.model.nextSession();
     await call.waitFor(() => call.playedMs >= 199, 3000);
     call.pressDigit('5');
-    const item = (await session.waitForReceived((e) => e.type === 'conversation.item.create', 3000)) as unknown as { item: { content: Array<{ text: string }> } };
+    const item = (await session.waitForReceived((e) => e.type === 'conversation.item.create' && (e.item as { role?: string }).role === 'user', 3000)) as unknown as {
+      item: { content: Array<{ text: string }> };
+    };
     expect(item.item.content[0]!.text).toContain('pressed 5');
     await session.waitUntil(() => session.responses.length === 2, 3000, 'a response to the key');
   });
@@ -135,14 +138,14 @@ describe('time and silence', () => {
     expect(session.responses).toHaveLength(1);
     clock.advance(1);
     await session.waitUntil(() => session.responses.length === 2, 3000, 'first reprompt');
-    expect(session.responses[1]!.instructions).toMatch(/still there/i);
+    expect(promptFor(session, 'reprompt')).toMatch(/still there/i);
     await waitForCondition(() => callerTurns(h!) === 2, 5000, 'reprompt played');
     clock.advance(8_000);
     await session.waitUntil(() => session.responses.length === 3, 3000, 'second reprompt');
     await waitForCondition(() => callerTurns(h!) === 3, 5000, 'second reprompt played');
     clock.advance(8_000);
     await session.waitUntil(() => session.responses.length === 4, 3000, 'goodbye');
-    expect(session.responses[3]!.instructions).toMatch(/goodbye/i);
+    expect(promptFor(session, 'wrap-up')).toMatch(/goodbye/i);
     expect((await call.waitForClose(5000)).by).toBe('bridge');
     expect(call.playedMs).toBeGreaterThanOrEqual(1199);
     expect(await waitForLog(h!, (l) => l.msg === 'call ended')).toMatchObject({ reason: 'silence' });
@@ -165,11 +168,11 @@ describe('time and silence', () => {
     expect(session.responses).toHaveLength(1);
     clock.advance(1_000);
     await session.waitUntil(() => session.responses.length === 2, 3000, 'the warning');
-    expect(session.responses[1]!.instructions).toMatch(/about a minute/i);
+    expect(promptFor(session, 'wrap-up-warning')).toMatch(/about a minute/i);
     await waitForCondition(() => callerTurns(h!) === 2, 5000, 'warning played');
     clock.advance(60_000);
     await session.waitUntil(() => session.responses.length === 3, 3000, 'the goodbye');
-    expect(session.responses[2]!.instructions).toMatch(/time limit/i);
+    expect(promptFor(session, 'wrap-up')).toMatch(/time limit/i);
     expect((await call.waitForClose(5000)).by).toBe('bridge');
     expect(await waitForLog(h!, (l) => l.msg === 'call ended')).toMatchObject({ reason: 'max-duration' });
   });

@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/clock.js';
 import { APOLOGY_BUSY } from '../../src/http/twiml-route.js';
 import { createDrainer, SHUTDOWN_WRAP_UP_INSTRUCTIONS } from '../../src/ops/drain.js';
 import { escapeXml } from '../../src/twilio/twiml.js';
+import { promptFor } from '../helpers/prompts.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
 import { waitForLog } from '../helpers/wait.js';
 
@@ -29,7 +30,7 @@ function drainerFor(h: Harness) {
 }
 
 function isWrapUp(event: { type: string }): boolean {
-  return event.type === 'response.create' && (event as { response?: { instructions?: string } }).response?.instructions === SHUTDOWN_WRAP_UP_INSTRUCTIONS;
+  return event.type === 'response.create' && (event as { response?: { metadata?: { purpose?: string } } }).response?.metadata?.purpose === 'wrap-up';
 }
 
 describe('drain on shutdown', () => {
@@ -85,6 +86,7 @@ describe('drain on shutdown', () => {
     const result = await drained;
     expect(result).toEqual({ callsAtStart: 1, wrappedUp: 1, ordersPending: 0 });
     expect(model.received.filter(isWrapUp)).toHaveLength(1);
+    expect(promptFor(model, 'wrap-up')).toBe(SHUTDOWN_WRAP_UP_INSTRUCTIONS);
     const closed = await live.closed;
     expect(closed.by).toBe('bridge');
     expect(live.playedMs).toBeGreaterThan(heardBefore + 100);

@@ -15,7 +15,7 @@ afterEach(async () => {
 const submit = callTool('submit_order', { customer_name: 'Ana', fulfillment_type: 'pickup', confirmed: true });
 
 describe('the model connection must not drop the caller', () => {
-  it('reconnects when the model socket drops mid-call, restores instructions, cart and transcript, and the order goes through', async () => {
+  it('reconnects when the model socket drops mid-call, restores the conversation as messages and the cart, and the order goes through', async () => {
     h = await startHarness({
       model: {
         responder: stepResponder([[say('Hi!', 200), callTool('add_item', { item: 'item_margherita', options: ['opt_large'] })], [say('One large margherita so far.', 300)], [say('Placing it now.', 200), submit], [say('Done!', 200)]]),
@@ -31,8 +31,17 @@ describe('the model connection must not drop the caller', () => {
     const second = await h.model.nextSession(3000);
     const update = (await second.waitForReceived('session.update', 3000)) as unknown as { session: { instructions: string; tools: unknown[] } };
     expect(update.session.instructions).toMatch(/Margherita/);
-    expect(update.session.instructions).toContain('Agent: One large margherita so far.');
     expect(update.session.tools.length).toBeGreaterThan(0);
+    // The call so far comes back as messages: the agent's words as its own, the cart as the bridge's note;
+    // nothing of the conversation is promoted into the instructions.
+    await second.waitForReceived((e) => e.type === 'conversation.item.create' && JSON.stringify(e).includes('order so far'), 3000);
+    const messages = second.received
+      .filter((e) => e.type === 'conversation.item.create')
+      .map((e) => e.item as { role?: string; content?: Array<{ text?: string }> })
+      .map((item) => ({ role: item.role, text: item.content?.[0]?.text ?? '' }));
+    expect(messages).toContainEqual({ role: 'assistant', text: 'One large margherita so far.' });
+    expect(messages.find((m) => m.role === 'system' && m.text.includes('order so far'))?.text).toMatch(/Margherita/);
+    expect(update.session.instructions).not.toContain('One large margherita so far.');
     expect(second.received.some((e) => e.type === 'response.create' && JSON.stringify(e).includes('Thanks for calling'))).toBe(false);
     // The caller is still on the line; caller audio flows into the new session.
     expect(call.isOpen).toBe(true);

@@ -45,7 +45,7 @@ describe('ResponseQueue', () => {
     const q = new ResponseQueue();
     q.request({ purpose: 'tool-followup' });
     q.started('resp_vad', undefined); // the model's own response won the race
-    q.refused();
+    q.refused('tool-followup');
     expect(q.done('resp_vad', 'completed')?.purpose).toBe('tool-followup');
   });
 
@@ -53,7 +53,7 @@ describe('ResponseQueue', () => {
     const q = new ResponseQueue();
     q.request({ purpose: 'greeting', dropIfPreempted: true });
     q.started('resp_vad', undefined);
-    q.refused();
+    q.refused('greeting');
     expect(q.done('resp_vad', 'completed')).toBeUndefined();
     expect(q.busy).toBe(false);
   });
@@ -68,6 +68,38 @@ describe('ResponseQueue', () => {
     expect(q.request({ purpose: 'resume' })?.purpose).toBe('resume');
     q.started('r2', 'resume');
     expect(q.done('r2', 'completed')?.purpose).toBe('keypad');
+  });
+
+  it('never takes a response the model started by itself for ours, nor wakes our waiter for it', async () => {
+    const q = new ResponseQueue();
+    const goodbye = q.whenDone('goodbye');
+    let settled = false;
+    void goodbye.then(() => (settled = true));
+    expect(q.request({ purpose: 'goodbye' })?.purpose).toBe('goodbye');
+    q.started('resp_vad', undefined);
+    expect(q.done('resp_vad', 'completed')).toBeUndefined();
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    expect(q.busy).toBe(true); // ours is still on its way: it will start or be refused
+    q.started('r1', 'goodbye');
+    q.done('r1', 'completed');
+    await expect(goodbye).resolves.toBe('completed');
+    expect(q.busy).toBe(false);
+  });
+
+  it('sends a refused request again at once when the response that blocked it already ended', () => {
+    const q = new ResponseQueue();
+    q.request({ purpose: 'reprompt' });
+    q.started('resp_vad', undefined);
+    q.done('resp_vad', 'completed');
+    expect(q.refused('reprompt')?.purpose).toBe('reprompt');
+  });
+
+  it('ignores a refusal that is not of the request in flight', () => {
+    const q = new ResponseQueue();
+    q.request({ purpose: 'reprompt' });
+    expect(q.refused('greeting')).toBeUndefined();
+    expect(q.busy).toBe(true);
   });
 
   it('tells whoever waits on a purpose how its response ended', async () => {

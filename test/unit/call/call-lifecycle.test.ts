@@ -29,6 +29,7 @@ describe('Call: start', () => {
     await settle();
     expect(f.call.phase).toBe('live');
     expect(f.port.requests).toEqual([{ purpose: 'greeting', prompt: 'Greet the caller.' }]);
+    expect(f.port.messages).toEqual([{ role: 'system', text: expect.stringContaining('Local time now') }]);
     expect(f.port.appended).toEqual(['AAAA', 'BBBB']);
     f.call.handleTwilioMessage(media('CCCC'));
     expect(f.port.appended).toEqual(['AAAA', 'BBBB', 'CCCC']);
@@ -38,7 +39,7 @@ describe('Call: start', () => {
     const f = fakeCall();
     await settle();
     f.port.emit(model.started('r_vad'));
-    f.port.emit({ type: 'request-refused' });
+    f.port.emit({ type: 'request-refused', purpose: 'greeting' });
     f.port.emit(model.done('r_vad'));
     expect(f.port.requests.map((r) => r.purpose)).toEqual(['greeting']);
   });
@@ -47,12 +48,19 @@ describe('Call: start', () => {
 describe('Call: model session lost', () => {
   it('reconnects with the call so far and lets the agent answer the caller who was waiting', async () => {
     const f = await greeted();
-    f.port.emit({ type: 'transcript', role: 'caller', itemId: 'i1', text: 'A large margherita please' });
+    f.port.emit(model.transcript('agent', 'item_0', 'Thanks for calling!', 1));
+    f.port.emit(model.transcript('caller', 'i1', 'A large margherita please', 2));
     f.port.emit(model.closed());
     await settle();
     const [next] = f.replacements;
     expect(next).toBeDefined();
-    expect(next!.restoredWith).toMatchObject({ transcript: expect.stringContaining('A large margherita please'), cartSnapshot: expect.stringContaining('Margherita') });
+    // The call's facts, then the conversation as the caller's and agent's own messages, then the cart; then the answer.
+    expect(next!.messages).toEqual([
+      { role: 'system', text: expect.stringContaining('Local time now') },
+      { role: 'assistant', text: 'Thanks for calling!' },
+      { role: 'user', text: 'A large margherita please' },
+      { role: 'system', text: expect.stringContaining('Margherita') },
+    ]);
     expect(next!.requests.map((r) => r.purpose)).toEqual(['resume']);
     f.call.handleTwilioMessage(media('DDDD'));
     expect(next!.appended).toEqual(['DDDD']);
@@ -139,7 +147,7 @@ describe('Call: end', () => {
   it('sends keypad presses other than 0 to the model as the caller\'s words', async () => {
     const f = await greeted();
     f.call.handleTwilioMessage({ event: 'dtmf', sequenceNumber: '5', streamSid: STREAM_SID, dtmf: { track: 'inbound_track', digit: '5' } });
-    expect(f.port.messages).toEqual([{ role: 'user', text: expect.stringContaining('5') }]);
+    expect(f.port.messages.at(-1)).toEqual({ role: 'user', text: expect.stringContaining('5') });
     expect(f.port.requests.map((r) => r.purpose)).toEqual(['keypad']);
   });
 });

@@ -18,8 +18,6 @@ export class FakeModelPort implements ModelPort {
   messages: Array<{ role: MessageRole; text: string }> = [];
   toolResults: Array<{ callId: string; output: unknown }> = [];
   closedWith: string | undefined;
-  /** Set by the fake reconnect: what the call handed the replacement session. */
-  restoredWith: unknown;
   private listener: ModelPortListener | undefined;
 
   constructor(
@@ -151,10 +149,9 @@ export function fakeCall(options: FakeCallOptions = {}) {
   const setupPromise = new Promise<CallSetup>((resolve) => (resolveSetup = resolve));
   const setup: CallSetup = {
     port,
-    profile: { greetingPrompt: 'Greet the caller.', ordering, transferNumber: options.transferNumber },
-    reconnect: async (restore) => {
+    profile: { contextNote: '# This call\nLocal time now: Tuesday 6:00 PM.', greetingPrompt: 'Greet the caller.', ordering, transferNumber: options.transferNumber },
+    reconnect: async () => {
       const next = new FakeModelPort(journal, `model${replacements.length + 2}`);
-      next.restoredWith = restore;
       replacements.push(next);
       return next;
     },
@@ -185,6 +182,7 @@ export const model = {
   done: (responseId: string, status: 'completed' | 'cancelled' | 'failed' = 'completed'): ModelPortEvent => ({ type: 'response-done', responseId, status }),
   tool: (responseId: string, callId: string, name: string): ModelPortEvent => ({ type: 'tool-call', responseId, callId, name, arguments: '{}' }),
   speechStarted: (): ModelPortEvent => ({ type: 'speech-started' }),
+  transcript: (role: 'caller' | 'agent', itemId: string, text: string, order: number): ModelPortEvent => ({ type: 'transcript', role, itemId, text, order, at: 0 }),
   closed: (fatal = false): ModelPortEvent => ({ type: 'closed', code: 1006, reason: '', fatal, expired: false }),
 };
 
