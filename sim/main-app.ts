@@ -57,7 +57,14 @@ export function contractDir(): string {
   return join(dir, 'contract');
 }
 
-export function loadContractExample(name: 'org-config.example.json' | 'submit-order.example.json'): unknown {
+export type ContractExample =
+  | 'org-config.example.json'
+  | 'org-config.full.example.json'
+  | 'submit-order.example.json'
+  | 'customer.example.json'
+  | 'call-record.example.json';
+
+export function loadContractExample(name: ContractExample): unknown {
   return JSON.parse(readFileSync(join(contractDir(), name), 'utf8')) as unknown;
 }
 
