@@ -87,6 +87,38 @@ describe('order submitter', () => {
     expect(await outboxFiles()).toEqual([]);
   });
 
+  it('writes the order to the outbox before the first attempt, and removes it once the app has answered', async () => {
+    const app = new FakeApp();
+    const onDisk: string[][] = [];
+    const submitOrder = app.submitOrder;
+    app.submitOrder = async (b) => {
+      onDisk.push(await outboxFiles());
+      return submitOrder(b);
+    };
+    const { submitter } = makeSubmitter(app);
+    await submitter.start();
+    expect(await submitter.submit(body)).toMatchObject({ kind: 'accepted' });
+    expect(onDisk).toEqual([['CA0123456789abcdef0123456789abcdef%3Aorder%3A1.order.json']]);
+    expect(await outboxFiles()).toEqual([]);
+  });
+
+  it('a refusal while the caller waits is told to the caller and leaves nothing on disk', async () => {
+    const app = new FakeApp();
+    app.script.push('refuse');
+    const { submitter } = makeSubmitter(app);
+    await submitter.start();
+    expect(await submitter.submit(body)).toEqual({ kind: 'refused', reason: 'closed' });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('still delivers while the caller waits when the disk cannot store the order', async () => {
+    const app = new FakeApp();
+    const notADir = join(dir, 'file');
+    await writeFile(notADir, 'x');
+    const { submitter } = makeSubmitter(app, new ManualClock(), vi.fn(), join(notADir, 'outbox'));
+    expect(await submitter.submit(body)).toMatchObject({ kind: 'accepted', orderId: 'ord_1' });
+  });
+
   it('retries with backoff while the caller waits, then succeeds', async () => {
     const app = new FakeApp();
     app.script.push('down', 'down');
