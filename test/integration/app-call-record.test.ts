@@ -1,7 +1,13 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppClient } from '../../src/main-app/app-client.js';
+import { createCallRecordSender } from '../../src/main-app/call-record-sender.js';
 import type { CallRecordBody } from '../../src/main-app/call-record.js';
+import { Outbox } from '../../src/main-app/outbox.js';
+import { systemClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { loadContractExample, startMainApp, type MainAppOptions } from '../../sim/main-app.js';
 
@@ -57,6 +63,24 @@ describe('postCallRecord against the main-app stand-in', () => {
     expect(await client.postCallRecord(record())).toEqual({ kind: 'retryable', reason: 'timed out after 500 ms' });
     const { client: other } = await setup({ callRecordRoute: false });
     expect(await other.postCallRecord(record())).toEqual({ kind: 'not-taken' });
+  });
+});
+
+describe('call records through the outbox, against the stand-in', () => {
+  it('a record is delivered exactly once while the app fails for a while, and nothing stays on disk', async () => {
+    const { app, client } = await setup();
+    const dir = await mkdtemp(join(tmpdir(), 'records-it-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const sender = createCallRecordSender({ client, outbox: new Outbox(dir, logger), clock: systemClock, logger, retry: { maxAttempts: Infinity, baseDelayMs: 5, maxDelayMs: 20 } });
+    cleanups.push(() => sender.stop());
+    await sender.start();
+    app.failNextCallRecords(2, '503');
+    app.failNextCallRecords(1, 'accept-then-drop');
+    expect(await sender.send(record())).toBe('stored');
+    await expect.poll(() => sender.pendingCount()).toBe(0);
+    expect(app.callRecordRequests().map((r) => r.status)).toEqual([503, 503, 'dropped', 409]);
+    expect(app.callRecords()).toHaveLength(1);
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 
