@@ -7,6 +7,7 @@ import type { CallRecordBody, CallRecordResult } from '../../../src/main-app/cal
 import { Outbox } from '../../../src/main-app/outbox.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createLogger } from '../../../src/logger.js';
+import { driveUntil } from './drive-clock.js';
 import { loadContractExample } from '../../../sim/main-app.js';
 
 type Step = 'down' | 'accept-but-lose-reply' | 'not-taken' | 'refuse' | 'ok';
@@ -52,16 +53,6 @@ function makeSender(app: FakeApp, lines: string[] = []) {
   return { sender, clock, onSettled };
 }
 
-/** Advances the manual clock in steps, letting file I/O run in between, until the condition holds (or 5 s pass). */
-async function driveUntil(clock: ManualClock, condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!condition() && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    clock.advance(500);
-  }
-  expect(condition()).toBe(true);
-}
-
 describe('call-record sender', () => {
   it('stores the record before sending, and delivers it exactly once while the app fails for a while', async () => {
     const app = new FakeApp();
@@ -70,7 +61,7 @@ describe('call-record sender', () => {
     await sender.start();
     expect(await sender.send(record())).toBe('stored');
     expect(await files()).toEqual(['CA0123456789abcdef0123456789abcdef%3Arecord.record.json']);
-    await driveUntil(clock, () => sender.pendingCount() === 0);
+    await driveUntil(clock, () => sender.pendingCount() === 0, 500);
     expect(app.calls).toBe(4);
     expect(app.stored.size).toBe(1);
     expect(onSettled).toHaveBeenCalledWith(record().idempotencyKey, { kind: 'delivered', result: { kind: 'stored', duplicate: true } });

@@ -8,6 +8,7 @@ import { Outbox } from '../../../src/main-app/outbox.js';
 import type { SubmitOrderBody } from '../../../src/main-app/submit-order-body.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createLogger } from '../../../src/logger.js';
+import { driveUntil } from './drive-clock.js';
 import { exampleSubmitBody } from '../ordering/fixtures.js';
 
 type Step = 'down' | 'refuse' | 'accept-but-lose-reply' | 'ok';
@@ -56,16 +57,6 @@ function makeSubmitter(app: FakeApp, clock = new ManualClock(), onDelivered = vi
   });
   submitters.push(submitter);
   return { submitter, clock, onDelivered };
-}
-
-/** Advances the manual clock in steps, letting file I/O run in between, until the condition holds (or 5 s pass). */
-async function driveUntil(clock: ManualClock, condition: () => boolean, stepMs = 100): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!condition() && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    clock.advance(stepMs);
-  }
-  expect(condition()).toBe(true);
 }
 
 async function settle<T>(clock: ManualClock, promise: Promise<T>): Promise<T> {
