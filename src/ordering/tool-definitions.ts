@@ -9,7 +9,7 @@ export interface ToolDefinition {
   parameters: Record<string, unknown>;
 }
 
-export const orderingToolNames = ['add_item', 'update_item', 'remove_item', 'get_order', 'submit_order'] as const;
+export const orderingToolNames = ['add_item', 'update_item', 'remove_item', 'get_order', 'add_last_order', 'submit_order'] as const;
 export type OrderingToolName = (typeof orderingToolNames)[number];
 
 const optionsSchema = {
@@ -88,7 +88,15 @@ export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDe
     {
       type: 'function',
       name: 'get_order',
-      description: 'Get the current order: every line with its options and price, and the subtotal. Use it before reading the order back.',
+      description:
+        'Get the current order: every line with its options and price, the subtotal, and an estimated ready time when the restaurant gives one. Use it before reading the order back.',
+      parameters: { type: 'object', properties: {}, additionalProperties: false },
+    },
+    {
+      type: 'function',
+      name: 'add_last_order',
+      description:
+        "Add the caller's previous order to the current order in one step, at today's menu and prices. Only when the instructions say a previous order is on file and the caller wants it again. Items no longer available are named, not added.",
       parameters: { type: 'object', properties: {}, additionalProperties: false },
     },
     {
