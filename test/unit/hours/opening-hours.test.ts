@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseOrgConfig, type OrgConfig } from '../../../src/main-app/org-config.js';
+import { parseOrgConfig } from '../../../src/main-app/org-config.js';
 import { nextOpening, openingStatus } from '../../../src/hours/opening-hours.js';
 import { openNowText, todaysHoursText, weeklyHoursText } from '../../../src/hours/speakable-hours.js';
 import { readyQuote } from '../../../src/hours/ready-time.js';
 import { loadContractExample } from '../../../sim/main-app.js';
+import { fullExampleOrg } from '../ordering/fixtures.js';
 
-/** The contract's full example: Bella Cucina, America/Chicago (UTC-6 in December), closed Sundays and on 2026-12-25. */
-function org(patch: (raw: Record<string, any>) => void = () => {}): OrgConfig {
-  const raw = structuredClone(loadContractExample('org-config.full.example.json')) as Record<string, any>;
-  patch(raw);
-  const parsed = parseOrgConfig(raw);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.config;
-}
-
+const org = fullExampleOrg;
 const bella = org();
 const at = (iso: string) => new Date(iso);
 const open = (closesAt: string) => ({ judged: true, open: true, closesAt: at(closesAt) });

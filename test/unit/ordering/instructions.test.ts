@@ -3,7 +3,7 @@ import { parseOrgConfig } from '../../../src/main-app/org-config.js';
 import type { Customer } from '../../../src/main-app/customer.js';
 import { buildInstructions, callerFacts, greetingInstructions, hoursFacts, languageRule, SAFETY_RULES } from '../../../src/ordering/instructions.js';
 import { loadContractExample } from '../../../sim/main-app.js';
-import { exampleOrg } from './fixtures.js';
+import { exampleOrg, fullExampleOrg } from './fixtures.js';
 
 const org = exampleOrg();
 
@@ -71,11 +71,7 @@ describe('greetingInstructions', () => {
 });
 
 describe('rules the agent always keeps, hours, languages and the caller', () => {
-  const full = () => {
-    const parsed = parseOrgConfig(loadContractExample('org-config.full.example.json'));
-    if (!parsed.ok) throw new Error(parsed.error);
-    return parsed.config;
-  };
+  const full = () => fullExampleOrg();
   const customer = () => structuredClone(loadContractExample('customer.example.json')) as Customer;
 
   it('every org’s instructions carry the safety rules: allergens, no invented items, no stored personal data', () => {

@@ -1,20 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Customer } from '../../../src/main-app/customer.js';
 import type { SubmitOutcome } from '../../../src/main-app/order-submitter.js';
-import { parseOrgConfig, type OrgConfig } from '../../../src/main-app/org-config.js';
+import type { OrgConfig } from '../../../src/main-app/org-config.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createOrderingTools } from '../../../src/ordering/tools.js';
 import { loadContractExample } from '../../../sim/main-app.js';
-import { exampleOrg } from './fixtures.js';
+import { exampleOrg, fullExampleOrg } from './fixtures.js';
 
-/** The contract's full example: Bella Cucina, America/Chicago, closed on Sundays, pickup 20 and delivery 45 minutes. */
-function bella(patch: (raw: Record<string, any>) => void = () => {}): OrgConfig {
-  const raw = structuredClone(loadContractExample('org-config.full.example.json')) as Record<string, any>;
-  patch(raw);
-  const parsed = parseOrgConfig(raw);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.config;
-}
+const bella = fullExampleOrg;
 
 const ana = (patch: Partial<Customer> = {}): Customer => ({ ...(structuredClone(loadContractExample('customer.example.json')) as Customer), ...patch });
 
