@@ -28,8 +28,13 @@ function lineSchema(action: string) {
   return { type: 'integer', minimum: 1, description: `The line number to ${action}, as returned by add_item or get_order.` };
 }
 
+export interface ToolDefinitionOptions {
+  /** Offer add_last_order (a known caller with a previous order; or always, for a tool list that is the same for every call). */
+  lastOrder?: boolean;
+}
+
 /** The ordering tools offered to the model; submit_order's fulfillment choices follow what the org offers. */
-export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDefinition[] {
+export function buildToolDefinitions(org: OrgConfig, limits: CartLimits, options: ToolDefinitionOptions = {}): ToolDefinition[] {
   const quantity = (what: string) => ({ type: 'integer', minimum: 1, maximum: limits.maxQuantityPerLine, description: what });
   const fulfillment = offeredFulfillment(org);
   const submitProperties: Record<string, unknown> = {
@@ -45,7 +50,7 @@ export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDe
     submitProperties.delivery_address = { type: 'string', maxLength: 300, description: 'Full delivery address; required for delivery.' };
   }
 
-  return [
+  const definitions: ToolDefinition[] = [
     {
       type: 'function',
       name: 'add_item',
@@ -94,13 +99,6 @@ export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDe
     },
     {
       type: 'function',
-      name: 'add_last_order',
-      description:
-        "Add the caller's previous order to the current order in one step, at today's menu and prices. Only when the instructions say a previous order is on file and the caller wants it again. Items no longer available are named, not added.",
-      parameters: { type: 'object', properties: {}, additionalProperties: false },
-    },
-    {
-      type: 'function',
       name: 'submit_order',
       description:
         'Send the confirmed order to the restaurant. Only after reading the order and total back and getting a clear yes. Returns the order number and ready time, "received" (it will be confirmed later), or a refusal reason to explain to the caller.',
@@ -112,4 +110,14 @@ export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDe
       },
     },
   ];
+  if (options.lastOrder) definitions.splice(definitions.length - 1, 0, LAST_ORDER_TOOL);
+  return definitions;
 }
+
+const LAST_ORDER_TOOL: ToolDefinition = {
+  type: 'function',
+  name: 'add_last_order',
+  description:
+    "Add the caller's previous order to the current order in one step, at today's menu and prices. Only when the instructions say a previous order is on file and the caller wants it again. Items no longer available are named, not added.",
+  parameters: { type: 'object', properties: {}, additionalProperties: false },
+};

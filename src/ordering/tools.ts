@@ -247,7 +247,7 @@ export function createOrderingTools(options: OrderingToolsOptions): OrderingTool
   };
 
   return {
-    definitions: buildToolDefinitions(org, limits),
+    definitions: buildToolDefinitions(org, limits, { lastOrder: Boolean(options.customer?.lastOrder) }),
 
     async run(name, argumentsJson, signal) {
       if (!Object.hasOwn(argSchemas, name)) return fail('unknown_tool', `There is no tool named "${name}".`);

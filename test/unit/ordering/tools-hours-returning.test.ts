@@ -3,6 +3,8 @@ import type { Customer } from '../../../src/main-app/customer.js';
 import type { SubmitOutcome } from '../../../src/main-app/order-submitter.js';
 import type { OrgConfig } from '../../../src/main-app/org-config.js';
 import { ManualClock } from '../../../src/clock.js';
+import { defaultCartLimits } from '../../../src/ordering/cart.js';
+import { buildToolDefinitions } from '../../../src/ordering/tool-definitions.js';
 import { createOrderingTools } from '../../../src/ordering/tools.js';
 import { loadContractExample } from '../../../sim/main-app.js';
 import { exampleOrg, fullExampleOrg } from './fixtures.js';
@@ -80,6 +82,14 @@ describe('ready times', () => {
 });
 
 describe('add_last_order (returning callers)', () => {
+  it('is offered only for a known caller with a previous order (or when asked for, for a stable per-org tool list)', () => {
+    const names = (customer?: Customer | null) => setup(exampleOrg(), monday18h03, { customer }).tools.definitions.map((d) => d.name);
+    expect(names(ana())).toEqual(['add_item', 'update_item', 'remove_item', 'get_order', 'add_last_order', 'submit_order']);
+    expect(names(null)).not.toContain('add_last_order');
+    expect(names(ana({ lastOrder: null }))).not.toContain('add_last_order');
+    expect(buildToolDefinitions(exampleOrg(), defaultCartLimits, { lastOrder: true }).map((d) => d.name)).toContain('add_last_order');
+  });
+
   it('adds the known caller’s last order in one step, priced from today’s menu', async () => {
     const { run } = setup(exampleOrg((raw) => (raw.menu.categories[0].items[0].priceCents = 1500)), monday18h03, { customer: ana() });
     const result = await run('add_last_order');

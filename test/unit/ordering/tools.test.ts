@@ -33,7 +33,7 @@ describe('ordering tool definitions', () => {
     const { tools } = setup();
     const asSessionTools: RealtimeFunctionTool[] = tools.definitions;
     expect(JSON.parse(JSON.stringify(asSessionTools))).toEqual(tools.definitions);
-    expect(tools.definitions.map((d) => d.name)).toEqual(['add_item', 'update_item', 'remove_item', 'get_order', 'add_last_order', 'submit_order']);
+    expect(tools.definitions.map((d) => d.name)).toEqual(['add_item', 'update_item', 'remove_item', 'get_order', 'submit_order']);
     for (const d of tools.definitions) {
       expect(Object.keys(d).sort()).toEqual(['description', 'name', 'parameters', 'type']);
       expect(d).toMatchObject({ type: 'function', parameters: { type: 'object', additionalProperties: false } });
