@@ -13,7 +13,6 @@ export interface LocalTime {
 }
 
 const MINUTE = 60_000;
-const DAY_MINUTES = 24 * 60;
 
 // Building an Intl.DateTimeFormat is costly; one per zone is kept (bounded).
 const partFormats = new Map<string, Intl.DateTimeFormat>();
@@ -88,5 +87,3 @@ export function weekdayOf(date: string): Weekday {
 export function clockMinutes(text: string): number {
   return Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
 }
-
-export { DAY_MINUTES };
