@@ -1,8 +1,11 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { classifyCallRecordResponse, type CallRecordBody, type CallRecordResult } from './call-record.js';
+import { classifyCustomerResponse, type CustomerResult } from './customer.js';
+import { parseJson, sendRequest, type HttpOutcome } from './http-transport.js';
 import { parseOrgConfig, type OrgConfig } from './org-config.js';
 import { backoffDelay, canRetry, type RandomSource, type RetryPolicy } from './retry-policy.js';
 import { sleep } from './sleep.js';
@@ -31,6 +34,13 @@ export interface AppClient {
   fetchOrgConfig(orgId: string, signal?: AbortSignal): Promise<OrgConfigResult>;
   /** One submit attempt (the order submitter owns retries). Never throws. */
   submitOrder(body: SubmitOrderBody, signal?: AbortSignal): Promise<SubmitResult>;
+  /**
+   * Who is calling, if the app knows them. Any failure (404, error, timeout, invalid body, a withheld number) is
+   * `unknown`; never throws. Bounded by `customerTimeoutMs` and by `signal` (the bridge caps it at the org lookup).
+   */
+  fetchCustomer(orgId: string, phone: string | null | undefined, signal?: AbortSignal): Promise<CustomerResult>;
+  /** One call-record attempt (the outbox owns retries). Never throws. */
+  postCallRecord(body: CallRecordBody, signal?: AbortSignal): Promise<CallRecordResult>;
   close(): Promise<void>;
 }
 
@@ -43,17 +53,19 @@ export interface AppClientOptions {
   orgConfigTimeoutMs?: number;
   orgConfigRetry?: RetryPolicy;
   submitTimeoutMs?: number;
+  customerTimeoutMs?: number;
+  callRecordTimeoutMs?: number;
   /** Defaults to a keep-alive agent owned (and closed) by the client. */
   dispatcher?: Dispatcher;
 }
 
 export const defaultOrgConfigRetry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 1_000 };
-const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+/** The customer lookup runs while the phone rings: one quick retry after a connection error or 5xx, never more. */
+const CUSTOMER_RETRY_DELAY_MS = 100;
+const E164 = /^\+[1-9]\d{1,14}$/;
 
 const acceptedSchema = z.object({ orderId: z.string().min(1), estimatedReadyMinutes: z.number().min(0).nullish() });
 const refusalSchema = z.object({ error: z.string().min(1) });
-
-type HttpOutcome = { ok: true; status: number; text: string } | { ok: false; reason: string };
 
 export function createAppClient(options: AppClientOptions): AppClient {
   const clock = options.clock ?? systemClock;
@@ -61,6 +73,8 @@ export function createAppClient(options: AppClientOptions): AppClient {
   const orgConfigTimeoutMs = options.orgConfigTimeoutMs ?? 2_000;
   const orgConfigRetry = options.orgConfigRetry ?? defaultOrgConfigRetry;
   const submitTimeoutMs = options.submitTimeoutMs ?? 5_000;
+  const customerTimeoutMs = options.customerTimeoutMs ?? 1_500;
+  const callRecordTimeoutMs = options.callRecordTimeoutMs ?? 5_000;
   const ownDispatcher = options.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connections: 64 });
   const dispatcher = options.dispatcher ?? ownDispatcher!;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -72,7 +86,7 @@ export function createAppClient(options: AppClientOptions): AppClient {
     return h;
   }
 
-  async function send(
+  function send(
     method: 'GET' | 'POST',
     url: string,
     timeoutMs: number,
@@ -80,17 +94,7 @@ export function createAppClient(options: AppClientOptions): AppClient {
     extraHeaders?: Record<string, string>,
     body?: string,
   ): Promise<HttpOutcome> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    try {
-      const res = await request(url, { method, headers: headers(extraHeaders), body, signal: combined, dispatcher });
-      const text = await readCapped(res.body);
-      return { ok: true, status: res.statusCode, text };
-    } catch (err) {
-      if (timeout.aborted) return { ok: false, reason: `timed out after ${timeoutMs} ms` };
-      if (signal?.aborted) return { ok: false, reason: 'aborted' };
-      return { ok: false, reason: `connection error: ${errorCode(err)}` };
-    }
+    return sendRequest(dispatcher, { method, url, timeoutMs, signal, headers: headers(extraHeaders), ...(body === undefined ? {} : { body }) });
   }
 
   async function fetchOnce(orgId: string, signal?: AbortSignal): Promise<OrgConfigResult | { kind: 'retry'; reason: string }> {
@@ -137,6 +141,29 @@ export function createAppClient(options: AppClientOptions): AppClient {
       return classifySubmitResponse(res.status, res.text);
     },
 
+    async fetchCustomer(orgId, phone, signal) {
+      if (!phone || !E164.test(phone)) return { kind: 'unknown', reason: 'no caller number' };
+      const url = `${baseUrl}/api/realtime/customer?orgId=${encodeURIComponent(orgId)}&phone=${encodeURIComponent(phone)}`;
+      for (let attempt = 1; ; attempt++) {
+        const res = await send('GET', url, customerTimeoutMs, signal);
+        const retry = !res.ok ? res.reason : res.status >= 500 ? `HTTP ${res.status}` : undefined;
+        if (retry === undefined && res.ok) return classifyCustomerResponse(res.status, parseJson(res.text), phone);
+        const timedOut = retry?.startsWith('timed out') ?? false;
+        if (attempt >= 2 || timedOut || signal?.aborted || !(await sleep(clock, CUSTOMER_RETRY_DELAY_MS, signal))) {
+          log.info({ orgId }, `customer lookup gave up (${retry ?? 'aborted'}); caller treated as unknown`);
+          return { kind: 'unknown', reason: retry ?? 'aborted' };
+        }
+      }
+    },
+
+    async postCallRecord(body, signal) {
+      const url = `${baseUrl}/api/realtime/call-record`;
+      const extra = { 'content-type': 'application/json', 'idempotency-key': body.idempotencyKey };
+      const res = await send('POST', url, callRecordTimeoutMs, signal, extra, JSON.stringify(body));
+      if (!res.ok) return { kind: 'retryable', reason: res.reason };
+      return classifyCallRecordResponse(res.status, parseJson(res.text));
+    },
+
     async close() {
       await ownDispatcher?.close();
     },
@@ -173,36 +200,4 @@ function accepted(data: z.output<typeof acceptedSchema>, duplicate: boolean): Su
 
 export function appClientFromConfig(config: Config, logger: Logger, overrides: Partial<AppClientOptions> = {}): AppClient {
   return createAppClient({ baseUrl: config.APP_URL, apiKey: config.INTERNAL_API_KEY, logger, ...overrides });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-async function readCapped(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: (err?: Error) => unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy?.();
-      throw new Error(`response larger than ${MAX_RESPONSE_BYTES} bytes`);
-    }
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function errorCode(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const e = err as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
-    if (typeof e.cause?.code === 'string') return e.cause.code;
-    if (typeof e.code === 'string') return e.code;
-    if (typeof e.message === 'string') return e.message;
-  }
-  return String(err);
 }

@@ -92,16 +92,47 @@ const fulfillmentSchema = z
   })
   .refine((f) => f.pickup || f.delivery, { error: 'at least one of pickup or delivery must be offered' });
 
+/** "HH:MM" as minutes after midnight; "24:00" only where `allowMidnightEnd` (an interval's end). */
+function clockTime(allowMidnightEnd: boolean) {
+  return z
+    .string({ error: expected('a time "HH:MM"') })
+    .regex(/^([01]\d|2[0-4]):[0-5]\d$/, { error: 'expected a time "HH:MM" (24-hour)' })
+    .transform((text, ctx) => {
+      const minutes = Number(text.slice(0, 2)) * 60 + Number(text.slice(3));
+      if (minutes > 24 * 60 || (minutes === 24 * 60 && !allowMidnightEnd)) {
+        ctx.issues.push({ code: 'custom', message: allowMidnightEnd ? 'expected a time up to "24:00"' : 'expected a start before "24:00"', input: text });
+      }
+      return text;
+    });
+}
+
+/** One opening interval `["HH:MM","HH:MM"]`; an end at or before the start runs past midnight (contract README, `hours`). */
+const intervalSchema = z
+  .tuple([clockTime(false), clockTime(true)], { error: expected('an interval ["HH:MM","HH:MM"]') })
+  .refine(([start, end]) => start !== end, { error: 'an interval cannot start and end at the same time (use ["00:00","24:00"] for all day)' });
+
+const daySchema = z.array(intervalSchema, { error: expected('a list of ["HH:MM","HH:MM"] intervals ([] = closed)') });
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** A day left out is closed; an unknown key (e.g. "monday") is an error, since ignoring it would close that day silently. */
+const weeklyHoursSchema = z.strictObject(
+  Object.fromEntries(weekdays.map((d) => [d, optionalWithDefault(daySchema, [])])) as Record<(typeof weekdays)[number], ReturnType<typeof optionalWithDefault<typeof daySchema>>>,
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown day ${issue.keys.map((k) => `"${k}"`).join(', ')}; expected mon…sun` : expected('an object of mon…sun')(issue)) },
+);
+
+const calendarDate = z.iso.date({ error: 'expected a date "YYYY-MM-DD"' });
+const leadMinutes = wholeNumber.min(0, { error: 'expected minutes ≥ 0' }).max(24 * 60, { error: 'expected at most 1440 minutes' });
+
+const languageCode = z.string({ error: expected('a string') }).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'expected a language code such as "en" or "es-MX"' });
+
 export const orgConfigSchema = z.object({
   orgId: nonEmpty,
   name: nonEmpty,
   systemPrompt: nonEmpty,
   greeting: optional(z.string().trim().min(1)),
   voice: optionalWithDefault(nonEmpty, 'marin'),
-  language: optionalWithDefault(
-    z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'expected a language code such as "en" or "es-MX"' }),
-    'en',
-  ),
+  language: optionalWithDefault(languageCode, 'en'),
   timezone: optionalWithDefault(z.string().refine(isKnownTimeZone, { error: 'expected an IANA time zone such as "America/New_York"' }), 'UTC'),
   currency: optionalWithDefault(
     z.string().regex(/^[A-Z]{3}$/, { error: 'expected a 3-letter ISO currency code such as "USD"' }),
@@ -111,9 +142,23 @@ export const orgConfigSchema = z.object({
   fulfillment: optionalWithDefault(fulfillmentSchema, { pickup: true, delivery: false }),
   maxConcurrentCalls: optional(wholeNumber.min(1)),
   menu: menuSchema,
-}, { error: expected('a JSON object') });
+  languages: optional(z.array(languageCode, { error: expected('a list of language codes') }).min(1, { error: 'expected at least one language' })),
+  hours: optional(weeklyHoursSchema),
+  closedDates: optional(z.array(calendarDate, { error: expected('a list of dates') })),
+  pickupLeadMinutes: optional(leadMinutes),
+  deliveryLeadMinutes: optional(leadMinutes),
+  sms: optional(z.object({ confirmations: optionalWithDefault(bool, false) }, { error: expected('an object') })),
+  // Without a consentMessage the bridge says its own consent line (src/phrases) in the org's language.
+  recording: optional(
+    z.object({ enabled: optionalWithDefault(bool, false), consentMessage: optional(z.string().trim().min(1, { error: 'expected a non-empty string' })) }, { error: expected('an object') }),
+  ),
+}, { error: expected('a JSON object') })
+  // `languages[0]` is the default language and overrides `language` (contract README, org-config fields).
+  .transform((org) => (org.languages ? { ...org, language: org.languages[0]! } : org));
 
 export type OrgConfig = z.output<typeof orgConfigSchema>;
+export type WeeklyHours = NonNullable<OrgConfig['hours']>;
+export type Weekday = keyof WeeklyHours;
 export type MenuCategory = OrgConfig['menu']['categories'][number];
 export type MenuItem = MenuCategory['items'][number];
 export type ModifierGroup = MenuItem['modifierGroups'][number];

@@ -140,7 +140,7 @@ export function subtotalCents(cart: Cart): number {
 }
 
 /** "2 × Margherita Pizza (Large, Mushrooms; note: well done)" */
-export function describeLine(line: CartLine): string {
+export function describeLine(line: Pick<CartLine, 'quantity' | 'name' | 'notes'> & { modifiers: readonly { name: string }[] }): string {
   const details = [line.modifiers.map((m) => m.name).join(', '), line.notes ? `note: ${line.notes}` : ''].filter(Boolean).join('; ');
   return `${line.quantity} × ${line.name}${details ? ` (${details})` : ''}`;
 }

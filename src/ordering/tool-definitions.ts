@@ -9,7 +9,7 @@ export interface ToolDefinition {
   parameters: Record<string, unknown>;
 }
 
-export const orderingToolNames = ['add_item', 'update_item', 'remove_item', 'get_order', 'submit_order'] as const;
+export const orderingToolNames = ['add_item', 'update_item', 'remove_item', 'get_order', 'add_last_order', 'submit_order'] as const;
 export type OrderingToolName = (typeof orderingToolNames)[number];
 
 const optionsSchema = {
@@ -28,8 +28,13 @@ function lineSchema(action: string) {
   return { type: 'integer', minimum: 1, description: `The line number to ${action}, as returned by add_item or get_order.` };
 }
 
+export interface ToolDefinitionOptions {
+  /** Offer add_last_order (a known caller with a previous order; or always, for a tool list that is the same for every call). */
+  lastOrder?: boolean;
+}
+
 /** The ordering tools offered to the model; submit_order's fulfillment choices follow what the org offers. */
-export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDefinition[] {
+export function buildToolDefinitions(org: OrgConfig, limits: CartLimits, options: ToolDefinitionOptions = {}): ToolDefinition[] {
   const quantity = (what: string) => ({ type: 'integer', minimum: 1, maximum: limits.maxQuantityPerLine, description: what });
   const fulfillment = offeredFulfillment(org);
   const submitProperties: Record<string, unknown> = {
@@ -45,7 +50,7 @@ export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDe
     submitProperties.delivery_address = { type: 'string', maxLength: 300, description: 'Full delivery address; required for delivery.' };
   }
 
-  return [
+  const definitions: ToolDefinition[] = [
     {
       type: 'function',
       name: 'add_item',
@@ -88,7 +93,8 @@ export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDe
     {
       type: 'function',
       name: 'get_order',
-      description: 'Get the current order: every line with its options and price, and the subtotal. Use it before reading the order back.',
+      description:
+        'Get the current order: every line with its options and price, the subtotal, and an estimated ready time when the restaurant gives one. Use it before reading the order back.',
       parameters: { type: 'object', properties: {}, additionalProperties: false },
     },
     {
@@ -104,4 +110,14 @@ export function buildToolDefinitions(org: OrgConfig, limits: CartLimits): ToolDe
       },
     },
   ];
+  if (options.lastOrder) definitions.splice(definitions.length - 1, 0, LAST_ORDER_TOOL);
+  return definitions;
 }
+
+const LAST_ORDER_TOOL: ToolDefinition = {
+  type: 'function',
+  name: 'add_last_order',
+  description:
+    "Add the caller's previous order to the current order in one step, at today's menu and prices. Only when the instructions say a previous order is on file and the caller wants it again. Items no longer available are named, not added.",
+  parameters: { type: 'object', properties: {}, additionalProperties: false },
+};

@@ -8,6 +8,7 @@ import { Outbox } from '../../../src/main-app/outbox.js';
 import type { SubmitOrderBody } from '../../../src/main-app/submit-order-body.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createLogger } from '../../../src/logger.js';
+import { driveUntil } from './drive-clock.js';
 import { exampleSubmitBody } from '../ordering/fixtures.js';
 
 type Step = 'down' | 'refuse' | 'accept-but-lose-reply' | 'ok';
@@ -58,16 +59,6 @@ function makeSubmitter(app: FakeApp, clock = new ManualClock(), onDelivered = vi
   return { submitter, clock, onDelivered };
 }
 
-/** Advances the manual clock in steps, letting file I/O run in between, until the condition holds (or 5 s pass). */
-async function driveUntil(clock: ManualClock, condition: () => boolean, stepMs = 100): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!condition() && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    clock.advance(stepMs);
-  }
-  expect(condition()).toBe(true);
-}
-
 async function settle<T>(clock: ManualClock, promise: Promise<T>): Promise<T> {
   let done = false;
   void promise.finally(() => (done = true));
@@ -85,6 +76,38 @@ describe('order submitter', () => {
     await submitter.start();
     expect(await submitter.submit(body)).toEqual({ kind: 'accepted', orderId: 'ord_1', estimatedReadyMinutes: 20, duplicate: false });
     expect(await outboxFiles()).toEqual([]);
+  });
+
+  it('writes the order to the outbox before the first attempt, and removes it once the app has answered', async () => {
+    const app = new FakeApp();
+    const onDisk: string[][] = [];
+    const submitOrder = app.submitOrder;
+    app.submitOrder = async (b) => {
+      onDisk.push(await outboxFiles());
+      return submitOrder(b);
+    };
+    const { submitter } = makeSubmitter(app);
+    await submitter.start();
+    expect(await submitter.submit(body)).toMatchObject({ kind: 'accepted' });
+    expect(onDisk).toEqual([['CA0123456789abcdef0123456789abcdef%3Aorder%3A1.order.json']]);
+    expect(await outboxFiles()).toEqual([]);
+  });
+
+  it('a refusal while the caller waits is told to the caller and leaves nothing on disk', async () => {
+    const app = new FakeApp();
+    app.script.push('refuse');
+    const { submitter } = makeSubmitter(app);
+    await submitter.start();
+    expect(await submitter.submit(body)).toEqual({ kind: 'refused', reason: 'closed' });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('still delivers while the caller waits when the disk cannot store the order', async () => {
+    const app = new FakeApp();
+    const notADir = join(dir, 'file');
+    await writeFile(notADir, 'x');
+    const { submitter } = makeSubmitter(app, new ManualClock(), vi.fn(), join(notADir, 'outbox'));
+    expect(await submitter.submit(body)).toMatchObject({ kind: 'accepted', orderId: 'ord_1' });
   });
 
   it('retries with backoff while the caller waits, then succeeds', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseOrgConfig } from '../../../src/main-app/org-config.js';
-import { buildInstructions, greetingInstructions } from '../../../src/ordering/instructions.js';
-import { exampleOrg } from './fixtures.js';
+import type { Customer } from '../../../src/main-app/customer.js';
+import { buildInstructions, callerFacts, greetingInstructions, hoursFacts, languageRule, SAFETY_RULES } from '../../../src/ordering/instructions.js';
+import { loadContractExample } from '../../../sim/main-app.js';
+import { exampleOrg, fullExampleOrg } from './fixtures.js';
 
 const org = exampleOrg();
 
@@ -65,5 +67,54 @@ describe('greetingInstructions', () => {
     expect(greetingInstructions(org)).toContain(`"${org.greeting}"`);
     const noGreeting = exampleOrg((raw) => delete raw.greeting);
     expect(greetingInstructions(noGreeting)).toContain(`"Thanks for calling Luigi's Pizzeria! How can I help you today?"`);
+  });
+});
+
+describe('rules the agent always keeps, hours, languages and the caller', () => {
+  const full = () => fullExampleOrg();
+  const customer = () => structuredClone(loadContractExample('customer.example.json')) as Customer;
+
+  it('every org’s instructions carry the safety rules: allergens, no invented items, no stored personal data', () => {
+    const text = buildInstructions(org);
+    for (const rule of SAFETY_RULES) expect(text).toContain(rule);
+    expect(SAFETY_RULES.join('\n')).toMatch(/never promise that an item is free of an allergen.*cannot guarantee.*member of staff/s);
+    expect(SAFETY_RULES.join('\n')).toContain('Never read out stored personal data');
+  });
+
+  it('states the week’s hours, whether it is open now and today’s hours for an org with hours', () => {
+    const text = buildInstructions(full(), { now: new Date('2026-12-06T18:00:00Z') });
+    expect(text).toContain('Opening hours (America/Chicago):\nMonday: 11:00 AM to 2:30 PM and 5:00 PM to 10:00 PM');
+    expect(text).toContain('Right now: Closed today; opens tomorrow at 11:00 AM.');
+    expect(text).toContain('Today: Sunday: closed.');
+    expect(hoursFacts(full(), new Date('2026-12-08T03:59:00Z'))).toContain('Right now: Open now, until 10:00 PM today.');
+  });
+
+  it('says nothing about hours for an org without them (not judged)', () => {
+    expect(hoursFacts(org, new Date('2026-12-06T18:00:00Z'))).toEqual([]);
+    expect(buildInstructions(org, { now: new Date() })).not.toMatch(/Opening hours|Right now/);
+  });
+
+  it('answers in the caller’s language when the org lists it, else in the default', () => {
+    expect(languageRule(full())).toBe(
+      "Start in English (en). Answer in the caller's language when it is one of English (en) or Spanish (es); otherwise answer in English (en).",
+    );
+    expect(languageRule(org)).toBe('Speak English (en) unless the caller clearly prefers another language.');
+    expect(buildInstructions(full())).toContain(languageRule(full()));
+  });
+
+  it('quotes the lead-time ready time before submitting only when the org gives lead minutes', () => {
+    expect(buildInstructions(full())).toContain('ready-time estimate get_order returns');
+    expect(buildInstructions(org)).not.toContain('ready-time estimate');
+  });
+
+  it('greets a known caller by name and offers the last order, never giving a stored address', () => {
+    const known = { ...customer(), deliveryAddress: '12 Secret Lane, Springfield' };
+    const text = buildInstructions(org, { customer: known });
+    expect(text).toContain("The caller's number belongs to a known customer, Ana. Greet them by name.");
+    expect(text).toContain('Their previous order (pickup): 2 × Margherita Pizza (Large, Mushrooms; note: well done); 1 × Cola. Offer to repeat it; if they want it, call add_last_order');
+    expect(text).toContain('A delivery address is on file, but never say it');
+    expect(text).not.toContain('Secret Lane');
+    expect(callerFacts(null)).toEqual([]);
+    expect(buildInstructions(org)).not.toContain('# Caller');
   });
 });

@@ -29,7 +29,7 @@ async function fillExampleCart(run: ReturnType<typeof setup>['run']) {
 }
 
 describe('ordering tool definitions', () => {
-  it('offers the five contract tools in the GA flat function shape', () => {
+  it('offers the ordering tools in the GA flat function shape', () => {
     const { tools } = setup();
     const asSessionTools: RealtimeFunctionTool[] = tools.definitions;
     expect(JSON.parse(JSON.stringify(asSessionTools))).toEqual(tools.definitions);
@@ -168,7 +168,7 @@ describe('ordering tools: submit_order', () => {
   it('keeps the same key after a failure without a verdict, and does not claim success', async () => {
     const { run, submitted } = setup([{ kind: 'failed', reason: 'disk full' }, () => Promise.reject(new Error('boom'))]);
     await fillExampleCart(run);
-    expect(await run('submit_order', confirmedPickup)).toMatchObject({ ok: false, error: 'order_not_placed' });
+    expect(await run('submit_order', confirmedPickup)).toMatchObject({ ok: false, error: 'order_not_placed', message: expect.stringContaining('can never be placed twice') });
     expect(await run('submit_order', confirmedPickup)).toMatchObject({ ok: false, error: 'order_not_placed' });
     expect(await run('submit_order', confirmedPickup)).toMatchObject({ ok: true, status: 'placed' });
     expect(submitted.map((b) => b.idempotencyKey)).toEqual([1, 1, 1].map((n) => `${callSid}:order:${n}`));
