@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { TwilioFrameBuilder } from '../../src/twilio/outbound-frames.js';
+import { TwilioEncoder } from '../../src/twilio/messages.js';
+import { AppendFrameBuilder } from '../../src/realtime/append-frame.js';
+import { CallerAudio } from '../../src/call/caller-audio.js';
+
+const payload = Buffer.alloc(160, 0x7f).toString('base64');
+const SID = 'MZ0123456789abcdef0123456789abcdef';
+
+/** What today's string path sends to the model for a payload. */
+function appendTextOf(p: string): string {
+  let sent = '';
+  const audio = new CallerAudio();
+  audio.connect((text) => (sent = text));
+  audio.push(p);
+  return sent;
+}
+
+describe('TwilioFrameBuilder', () => {
+  it.each([SID, 'MZ"quoted\\sid', 'MZ é'])('writes media, mark and clear byte for byte as TwilioEncoder does (sid %s)', (sid) => {
+    const frames = new TwilioFrameBuilder(sid);
+    const encoder = new TwilioEncoder(sid);
+    expect(frames.media(Buffer.from(payload, 'latin1')).toString('utf8')).toBe(encoder.media(payload));
+    expect(frames.mark('g0.a12').toString('utf8')).toBe(encoder.mark('g0.a12'));
+    expect(frames.clear.toString('utf8')).toBe(encoder.clear);
+  });
+
+  it.each([['a quote', 'a"b'], ['a backslash', 'a\\b'], ['a control character', 'a\u0001b'], ['non-ASCII', 'café'], ['an astral character', 'x😀'], ['nothing', '']])(
+    'escapes a mark name with %s as JSON does',
+    (_name, name) => {
+      const frame = new TwilioFrameBuilder(SID).mark(name);
+      expect(frame.toString('utf8')).toBe(new TwilioEncoder(SID).mark(name));
+      expect(JSON.parse(frame.toString('utf8'))).toEqual({ event: 'mark', streamSid: SID, mark: { name } });
+    },
+  );
+
+  it('takes a slice of a larger buffer and copies only the slice', () => {
+    const frame = Buffer.from(`xx${payload}yy`, 'latin1');
+    const media = new TwilioFrameBuilder(SID).media(frame.subarray(2, 2 + payload.length));
+    expect(JSON.parse(media.toString())).toEqual({ event: 'media', streamSid: SID, media: { payload } });
+  });
+});
+
+describe('AppendFrameBuilder', () => {
+  it('without an event id writes byte for byte what the string path sends today', () => {
+    const frame = new AppendFrameBuilder().build(Buffer.from(payload, 'latin1'));
+    expect(frame.toString('utf8')).toBe(appendTextOf(payload));
+    expect(JSON.parse(frame.toString('utf8'))).toEqual({ type: 'input_audio_buffer.append', audio: payload });
+  });
+
+  it('numbers event ids across digit boundaries and reports the last one', () => {
+    const builder = new AppendFrameBuilder('ca_CA1_');
+    const ids: string[] = [];
+    for (let i = 1; i <= 1001; i++) {
+      const parsed = JSON.parse(builder.build(Buffer.from('AAAA')).toString('utf8')) as { type: string; event_id: string; audio: string };
+      expect(parsed.type).toBe('input_audio_buffer.append');
+      expect(parsed.audio).toBe('AAAA');
+      ids.push(parsed.event_id);
+    }
+    expect([ids[0], ids[8], ids[9], ids[98], ids[99], ids[999], ids[1000]]).toEqual(['ca_CA1_1', 'ca_CA1_9', 'ca_CA1_10', 'ca_CA1_99', 'ca_CA1_100', 'ca_CA1_1000', 'ca_CA1_1001']);
+    expect(builder.lastEventId).toBe('ca_CA1_1001');
+    expect(builder.sent).toBe(1001);
+  });
+
+  it('has no event id before the first frame or without a prefix', () => {
+    expect(new AppendFrameBuilder('x').lastEventId).toBeUndefined();
+    const plain = new AppendFrameBuilder();
+    plain.build(Buffer.from('AAAA'));
+    expect(plain.lastEventId).toBeUndefined();
+  });
+
+  it('refuses a prefix that would need escaping', () => {
+    expect(() => new AppendFrameBuilder('a"b')).toThrow(/printable ASCII/);
+    expect(() => new AppendFrameBuilder('é')).toThrow(/printable ASCII/);
+  });
+});
