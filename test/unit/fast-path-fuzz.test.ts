@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Fuzz, inOrder, seededRandom } from '../helpers/frame-fuzz.js';
+import { Fuzz, inOrder, seededRandom } from './frame-fuzz.js';
 import { TwilioMediaReader } from '../../src/twilio/media-frame.js';
 import { parseTwilioMessage, TwilioEncoder, type ParseResult } from '../../src/twilio/messages.js';
 import { AudioDeltaReader } from '../../src/realtime/audio-delta-frame.js';
