@@ -31,8 +31,32 @@ const TAIL = asciiBytes('"}');
 /** Ids are short (`event_…`, `resp_…`, `item_…`); a longer one is unusual and goes to the full parser. */
 const MAX_ID_CHARS = 128;
 
+/**
+ * The last id read and its bytes: consecutive deltas carry the same response and item ids, so the string is made
+ * once per item instead of once per delta.
+ */
+class RepeatedId {
+  private text = '';
+  private bytes = Buffer.alloc(0);
+
+  of(frame: Buffer, start: number, end: number): string {
+    const bytes = this.bytes;
+    const length = end - start;
+    if (length === bytes.length) {
+      let i = 0;
+      while (i < length && frame[start + i] === bytes[i]) i++;
+      if (i === length) return this.text;
+    }
+    this.text = frame.toString('latin1', start, end);
+    this.bytes = Buffer.from(this.text, 'latin1');
+    return this.text;
+  }
+}
+
 export class AudioDeltaReader {
   private readonly cursor = new JsonCursor();
+  private readonly responseId = new RepeatedId();
+  private readonly itemId = new RepeatedId();
 
   read(frame: Buffer): AudioDeltaFrame | undefined {
     const c = this.cursor.reset(frame);
@@ -49,8 +73,8 @@ export class AudioDeltaReader {
     const deltaEnd = c.pos;
     if (!c.literal(TAIL) || !c.atEnd) return undefined;
     return {
-      responseId: frame.toString('latin1', responseStart, responseEnd),
-      itemId: frame.toString('latin1', itemStart, itemEnd),
+      responseId: this.responseId.of(frame, responseStart, responseEnd),
+      itemId: this.itemId.of(frame, itemStart, itemEnd),
       contentIndex,
       delta: frame.subarray(deltaStart, deltaEnd),
       deltaBytes: base64DecodedBytes(frame, deltaStart, deltaEnd),

@@ -33,6 +33,15 @@ describe('AudioDeltaReader', () => {
     });
   });
 
+  it('follows ids that change between deltas, also to another id of the same length', () => {
+    const reader = new AudioDeltaReader();
+    const ids = [['resp_A', 'item_1'], ['resp_A', 'item_1'], ['resp_B', 'item_1'], ['resp_B', 'item_2'], ['resp_AB', 'item_2'], ['resp_A', 'item_1']];
+    for (const [response_id, item_id] of ids) {
+      const d = reader.read(Buffer.from(JSON.stringify(event({ response_id, item_id }))))!;
+      expect([d.responseId, d.itemId]).toEqual([response_id, item_id]);
+    }
+  });
+
   it.each([
     ['no padding', 3],
     ['one padding character', 2],
