@@ -175,3 +175,21 @@ export function joinBytes(head: Buffer, body: Uint8Array, tail: Buffer): Buffer 
   return out;
 }
 
+/**
+ * Re-wraps `payload`, a view into `frame`, inside `frame` itself: the bytes around the payload (the received
+ * message's own head and tail, no longer needed once it was read) make room for a new head of `headLength` bytes
+ * and `tail`, the payload moving left if the tail needs more room than is left after it. Nothing outside `frame`
+ * is touched (it may be a view into a larger socket buffer). Returns the new message as a view into `frame` with
+ * its head still to write at [0, headLength), or undefined when the frame has no room for it.
+ */
+export function wrapInPlace(frame: Buffer, payload: Buffer, headLength: number, tail: Buffer): Buffer | undefined {
+  if (payload.buffer !== frame.buffer) return undefined;
+  const start = payload.byteOffset - frame.byteOffset;
+  const end = start + payload.length;
+  if (start < 0 || end > frame.length) return undefined;
+  const shift = Math.max(0, tail.length - (frame.length - end));
+  if (headLength + shift > start) return undefined;
+  if (shift > 0) frame.copyWithin(start - shift, start, end);
+  frame.set(tail, end - shift);
+  return frame.subarray(start - shift - headLength, end - shift + tail.length);
+}

@@ -1,11 +1,12 @@
-import { asciiBytes, isPlainAscii, joinBytes } from './json-bytes.js';
+import { asciiBytes, isPlainAscii, joinBytes, wrapInPlace } from './json-bytes.js';
 
 /**
  * Twilio `media`, `mark` and `clear` messages built from bytes, byte for byte what `TwilioEncoder` writes (exactly
  * the fields of Twilio's "Media Streams - WebSocket Messages" page; more draw warning 31951). `media` takes the
  * model delta's base64 slice as it came off the model socket, so the audio is never a string; send each with
- * `ws.send(frame, { binary: false })`. Each call returns a new buffer: a server socket keeps a reference to what
- * it sends until written, so frames are never reused.
+ * `ws.send(frame, { binary: false })`. A server socket keeps a reference to what it sends until written, so a frame
+ * is never written to once returned: `media` and `mark` return new buffers, `mediaInPlace` writes over the received
+ * model frame, which is not used again.
  */
 const QUOTE = asciiBytes('"');
 /** Closes the string, then the inner and the outer object. */
@@ -30,6 +31,17 @@ export class TwilioFrameBuilder {
   /** `payload` must be base64 (`AudioDeltaReader` and `isWrappablePayload` check it). */
   media(payload: Uint8Array): Buffer {
     return joinBytes(this.mediaHead, payload, STRING_TAIL);
+  }
+
+  /**
+   * The same `media`, written over the received model message that `payload` is a view into (see `wrapInPlace`):
+   * no allocation. The model frame is consumed. Falls back to `media` when the frame has no room.
+   */
+  mediaInPlace(frame: Buffer, payload: Buffer): Buffer {
+    const out = wrapInPlace(frame, payload, this.mediaHead.length, STRING_TAIL);
+    if (out === undefined) return this.media(payload);
+    out.set(this.mediaHead, 0);
+    return out;
   }
 
   mark(name: string): Buffer {

@@ -12,7 +12,7 @@ import { base64ByteLength } from '../../src/audio.js';
 /**
  * The fast paths against the full parsers on thousands of random and adversarial frames: "fast path, else full
  * parser" must decide and output exactly what the full parser alone does, and the frames built from Buffer pieces
- * must be exactly what the string encoders write.
+ * must be exactly what the string encoders write, whether built in a new buffer or over the received frame.
  */
 const CASES = 3_000;
 const SID = 'MZ0123456789abcdef0123456789abcdef';
@@ -124,6 +124,7 @@ describe('fast paths against the full parsers (fuzz)', () => {
         expect(JSON.parse(media)).toEqual({ event: 'media', streamSid: SID, media: { payload: full.delta } });
         const mark = `g0.a${i}`;
         expect(frames.mark(mark).toString('utf8')).toBe(encoder.mark(mark));
+        expect(frames.mediaInPlace(frame, fast.delta).toString('utf8')).toBe(media);
       } else if (full.type === 'response.output_audio.delta') counts.fallbackAccepted++;
       else counts.refused++;
     }

@@ -74,3 +74,32 @@ describe('AppendFrameBuilder', () => {
     expect(() => new AppendFrameBuilder('é')).toThrow(/printable ASCII/);
   });
 });
+
+describe('Twilio media written in place over the received model delta', () => {
+  /** The frame as a view into a larger socket buffer, with bytes on both sides that must stay untouched. */
+  function inSocketBuffer(text: string): { frame: Buffer; outside: () => string } {
+    const chunk = Buffer.from(`<<<<${text}>>>>`, 'utf8');
+    const frame = chunk.subarray(4, chunk.length - 4);
+    return { frame, outside: () => chunk.subarray(0, 4).toString() + chunk.subarray(chunk.length - 4).toString() };
+  }
+  const delta = Buffer.alloc(1_200, 0x2a).toString('base64');
+  const deltaText = JSON.stringify({ type: 'response.output_audio.delta', event_id: 'event_1', response_id: 'resp_1', item_id: 'item_1', output_index: 0, content_index: 0, delta });
+
+  it('is the same bytes as TwilioEncoder writes, and nothing outside the frame is touched', () => {
+    const { frame, outside } = inSocketBuffer(deltaText);
+    const start = deltaText.indexOf(delta);
+    const media = new TwilioFrameBuilder(SID).mediaInPlace(frame, frame.subarray(start, start + delta.length));
+    expect(media.toString('utf8')).toBe(new TwilioEncoder(SID).media(delta));
+    expect(media.buffer).toBe(frame.buffer);
+    expect(outside()).toBe('<<<<>>>>');
+  });
+
+  it('allocates instead when the frame has no room or the payload is not inside it', () => {
+    const tight = Buffer.from(`"${payload}"`, 'latin1');
+    const inside = tight.subarray(1, 1 + payload.length);
+    expect(new TwilioFrameBuilder(SID).mediaInPlace(tight, inside).toString()).toBe(new TwilioEncoder(SID).media(payload));
+    expect(tight.toString('latin1')).toBe(`"${payload}"`);
+    const elsewhere = Buffer.from(payload, 'latin1');
+    expect(new TwilioFrameBuilder(SID).mediaInPlace(Buffer.from(deltaText), elsewhere).toString()).toBe(new TwilioEncoder(SID).media(payload));
+  });
+});
