@@ -1,4 +1,4 @@
-import { asciiBytes, JsonCursor } from './json-bytes.js';
+import { asciiBytes, base64DecodedBytes, JsonCursor } from './json-bytes.js';
 import { MAX_MEDIA_PAYLOAD_CHARS } from './messages.js';
 
 /**
@@ -17,6 +17,8 @@ import { MAX_MEDIA_PAYLOAD_CHARS } from './messages.js';
 export interface InboundMedia {
   /** The base64 text of `media.payload`, a view into the received frame (no copy). */
   payload: Buffer;
+  /** Bytes of μ-law the payload decodes to (8 per millisecond), from its length and padding. */
+  audioBytes: number;
   /** `media.timestamp`: milliseconds since the stream started. */
   timestampMs: number;
 }
@@ -51,6 +53,6 @@ export class TwilioMediaReader {
     const payloadStart = c.start;
     const payloadEnd = c.pos;
     if (!c.literal(mediaFirst ? this.mediaFirstClose : SID_FIRST_CLOSE) || !c.atEnd) return undefined;
-    return { payload: frame.subarray(payloadStart, payloadEnd), timestampMs };
+    return { payload: frame.subarray(payloadStart, payloadEnd), audioBytes: base64DecodedBytes(frame, payloadStart, payloadEnd), timestampMs };
   }
 }

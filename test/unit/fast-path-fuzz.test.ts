@@ -90,6 +90,7 @@ describe('fast paths against the full parsers (fuzz)', () => {
       if (fast && full.ok && full.message.event === 'media') {
         counts.fast++;
         expect(fast.timestampMs).toBe(Number((JSON.parse(text) as { media: { timestamp: string } }).media.timestamp));
+        expect(fast.audioBytes).toBe(base64ByteLength(full.message.payload));
         const built = append.build(fast.payload).toString('utf8');
         expect(built).toBe(stringAppendOf(full.message.payload));
         expect(JSON.parse(built)).toEqual({ type: 'input_audio_buffer.append', audio: full.message.payload });

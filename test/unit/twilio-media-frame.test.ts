@@ -23,6 +23,7 @@ describe('TwilioMediaReader', () => {
     const media = new TwilioMediaReader(SID).read(frame);
     expect(media).toBeDefined();
     expect(media!.timestampMs).toBe(84820);
+    expect(media!.audioBytes).toBe(160);
     expect(media!.payload.toString('latin1')).toBe(payload);
     expect(media!.payload.buffer).toBe(frame.buffer);
     const full = parseTwilioMessage(text);
@@ -30,9 +31,9 @@ describe('TwilioMediaReader', () => {
   });
 
   it('reads padded payloads and an empty one', () => {
-    expect(read(mediaFirst('//8='))?.payload.toString()).toBe('//8=');
-    expect(read(mediaFirst('/w=='))?.payload.toString()).toBe('/w==');
-    expect(read(mediaFirst(''))?.payload.length).toBe(0);
+    expect(read(mediaFirst('//8='))).toMatchObject({ payload: Buffer.from('//8='), audioBytes: 2 });
+    expect(read(mediaFirst('/w=='))).toMatchObject({ payload: Buffer.from('/w=='), audioBytes: 1 });
+    expect(read(mediaFirst(''))).toMatchObject({ payload: Buffer.alloc(0), audioBytes: 0 });
   });
 
   it.each([
