@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Byte-level pieces of the fast paths: read fixed JSON text in a received frame (a `Buffer`) and write JSON text
  * into an outgoing one, without converting either to a string. Pure; nothing is allocated per frame.
@@ -16,6 +18,15 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
 /** 1 for each byte that stands for itself inside a JSON string and is ASCII: printable, no quote, no backslash. */
 const PLAIN_ASCII = new Uint8Array(256);
 for (let b = 0x20; b < 0x7f; b++) PLAIN_ASCII[b] = b === QUOTE || b === BACKSLASH ? 0 : 1;
+
+/**
+ * The text of a received frame that is not fast, for the full parser; undefined when it is not UTF-8. With
+ * `skipUTF8Validation` set on a socket, `ws` no longer refuses such frames itself (close code 1007), so every frame
+ * the fast path does not take goes through here. A frame the fast path takes is ASCII by construction.
+ */
+export function frameText(frame: Buffer): string | undefined {
+  return isUtf8(frame) ? frame.toString('utf8') : undefined;
+}
 
 export function asciiBytes(text: string): Buffer {
   return Buffer.from(text, 'latin1');

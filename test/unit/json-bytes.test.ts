@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64DecodedBytes, digitCount, isBase64Bytes, JsonCursor, writeDigitsBefore } from '../../src/twilio/json-bytes.js';
+import { base64DecodedBytes, digitCount, frameText, isBase64Bytes, JsonCursor, writeDigitsBefore } from '../../src/twilio/json-bytes.js';
 import { isWrappablePayload } from '../../src/twilio/messages.js';
 
 const b64 = (bytes: number) => Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 37 + 11) & 0xff)).toString('base64');
@@ -81,5 +81,13 @@ describe('number and size helpers', () => {
 
   it.each([['', 0], ['AAAA', 3], ['AAA=', 2], ['AA==', 1]])('counts the decoded bytes of %j', (s, bytes) => {
     expect(base64DecodedBytes(Buffer.from(s), 0, s.length)).toBe(bytes);
+  });
+});
+
+describe('frameText', () => {
+  it('decodes UTF-8 and refuses what is not (ws no longer does with skipUTF8Validation)', () => {
+    expect(frameText(Buffer.from('{"name":"café 😀"}'))).toBe('{"name":"café 😀"}');
+    expect(frameText(Buffer.from([0x7b, 0x22, 0xc3, 0x22, 0x7d]))).toBeUndefined(); // truncated sequence
+    expect(frameText(Buffer.from([0xed, 0xa0, 0x80]))).toBeUndefined(); // an encoded surrogate
   });
 });
