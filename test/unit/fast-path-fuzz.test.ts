@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Fuzz, inOrder, seededRandom } from './frame-fuzz.js';
-import { TwilioMediaReader } from '../../src/twilio/media-frame.js';
+import { Fuzz, inOrder, seededRandom, stringPathAppend } from './frame-fuzz.js';
+import { TwilioMediaReader, type InboundMedia } from '../../src/twilio/media-frame.js';
 import { parseTwilioMessage, TwilioEncoder, type ParseResult } from '../../src/twilio/messages.js';
-import { AudioDeltaReader } from '../../src/realtime/audio-delta-frame.js';
+import { AudioDeltaReader, type AudioDeltaFrame } from '../../src/realtime/audio-delta-frame.js';
 import { parseModelEvent, type ModelEvent } from '../../src/realtime/events.js';
 import { AppendFrameBuilder } from '../../src/realtime/append-frame.js';
 import { TwilioFrameBuilder } from '../../src/twilio/outbound-frames.js';
-import { CallerAudio } from '../../src/call/caller-audio.js';
 import { base64ByteLength } from '../../src/audio.js';
 
 /**
@@ -17,14 +16,6 @@ import { base64ByteLength } from '../../src/audio.js';
 const CASES = 3_000;
 const SID = 'MZ0123456789abcdef0123456789abcdef';
 const OTHER_SIDS = ['MZ_someone_else', SID.slice(0, -1), `${SID}0`, SID.toUpperCase(), ''];
-
-function stringAppendOf(payload: string): string {
-  let sent = '';
-  const audio = new CallerAudio();
-  audio.connect((text) => (sent = text));
-  audio.push(payload);
-  return sent;
-}
 
 function twilioFrame(f: Fuzz): Buffer {
   const media: Record<string, unknown> = { track: 'inbound', chunk: f.digits(), timestamp: f.digits(9), payload: f.base64(400) };
@@ -74,61 +65,83 @@ function deltaFrame(f: Fuzz): Buffer {
   return f.chance(0.2) ? f.mutateBytes(frame) : frame;
 }
 
+/** One side of the comparison: the frames, both parsers, and the checks of a frame the fast path took. */
+interface FuzzTarget<Full, Fast> {
+  seed: number;
+  frame(f: Fuzz): Buffer;
+  full(text: string): Full;
+  fast(frame: Buffer): Fast | undefined;
+  /** What the full parser gives for a frame the fast path takes. */
+  asFull(fast: Fast): Full;
+  accepts(full: Full): boolean;
+  checkFast(fast: Fast, full: Full, frame: Buffer, text: string, i: number): void;
+}
+
+/** Runs the cases; "fast path, else full parser" must equal the full parser alone for each. */
+function fuzz<Full, Fast>(target: FuzzTarget<Full, Fast>): { fast: number; fallbackAccepted: number; refused: number } {
+  const f = new Fuzz(seededRandom(target.seed));
+  const counts = { fast: 0, fallbackAccepted: 0, refused: 0 };
+  for (let i = 0; i < CASES; i++) {
+    const frame = target.frame(f);
+    const text = frame.toString('utf8');
+    const full = target.full(text);
+    const fast = target.fast(frame);
+    expect(fast ? target.asFull(fast) : target.full(text), text).toEqual(full);
+    if (fast) {
+      counts.fast++;
+      target.checkFast(fast, full, frame, text, i);
+    } else if (target.accepts(full)) counts.fallbackAccepted++;
+    else counts.refused++;
+  }
+  return counts;
+}
+
 describe('fast paths against the full parsers (fuzz)', () => {
   it('Twilio inbound media: same decision and output; the append frame is what the string path sends', () => {
-    const f = new Fuzz(seededRandom(20261203));
     const reader = new TwilioMediaReader(SID);
     const append = new AppendFrameBuilder();
-    const counts = { fast: 0, fallbackAccepted: 0, refused: 0 };
-    for (let i = 0; i < CASES; i++) {
-      const frame = twilioFrame(f);
-      const text = frame.toString('utf8');
-      const full = parseTwilioMessage(text);
-      const fast = reader.read(frame);
-      const combined: ParseResult = fast ? { ok: true, message: { event: 'media', streamSid: SID, payload: fast.payload.toString('latin1') } } : parseTwilioMessage(text);
-      expect(combined, text).toEqual(full);
-      if (fast && full.ok && full.message.event === 'media') {
-        counts.fast++;
+    const counts = fuzz<ParseResult, InboundMedia>({
+      seed: 20261203,
+      frame: twilioFrame,
+      full: parseTwilioMessage,
+      fast: (frame) => reader.read(frame),
+      asFull: (fast) => ({ ok: true, message: { event: 'media', streamSid: SID, payload: fast.payload.toString('latin1') } }),
+      accepts: (full) => full.ok,
+      checkFast: (fast, full, _frame, text) => {
+        const payload = (full as { message: { payload: string } }).message.payload;
         expect(fast.timestampMs).toBe(Number((JSON.parse(text) as { media: { timestamp: string } }).media.timestamp));
-        expect(fast.audioBytes).toBe(base64ByteLength(full.message.payload));
+        expect(fast.audioBytes).toBe(base64ByteLength(payload));
         const built = append.build(fast.payload).toString('utf8');
-        expect(built).toBe(stringAppendOf(full.message.payload));
-        expect(JSON.parse(built)).toEqual({ type: 'input_audio_buffer.append', audio: full.message.payload });
-      } else if (full.ok) counts.fallbackAccepted++;
-      else counts.refused++;
-    }
+        expect(built).toBe(stringPathAppend(payload));
+        expect(JSON.parse(built)).toEqual({ type: 'input_audio_buffer.append', audio: payload });
+      },
+    });
     expect(counts.fast).toBeGreaterThan(CASES / 4);
     expect(counts.fallbackAccepted).toBeGreaterThan(CASES / 20);
     expect(counts.refused).toBeGreaterThan(CASES / 20);
   });
 
   it('model audio deltas: same decision and output; the Twilio media and mark are what the string encoder writes', () => {
-    const f = new Fuzz(seededRandom(20270120));
     const reader = new AudioDeltaReader();
     const frames = new TwilioFrameBuilder(SID);
     const encoder = new TwilioEncoder(SID);
-    const counts = { fast: 0, fallbackAccepted: 0, refused: 0 };
-    for (let i = 0; i < CASES; i++) {
-      const frame = deltaFrame(f);
-      const text = frame.toString('utf8');
-      const full = parseModelEvent(text);
-      const fast = reader.read(frame);
-      const combined: ModelEvent = fast
-        ? { type: 'response.output_audio.delta', response_id: fast.responseId, item_id: fast.itemId, content_index: fast.contentIndex, delta: fast.delta.toString('latin1') }
-        : parseModelEvent(text);
-      expect(combined, text).toEqual(full);
-      if (fast && full.type === 'response.output_audio.delta') {
-        counts.fast++;
-        expect(fast.deltaBytes).toBe(base64ByteLength(full.delta));
+    const counts = fuzz<ModelEvent, AudioDeltaFrame>({
+      seed: 20270120,
+      frame: deltaFrame,
+      full: parseModelEvent,
+      fast: (frame) => reader.read(frame),
+      asFull: (fast) => ({ type: 'response.output_audio.delta', response_id: fast.responseId, item_id: fast.itemId, content_index: fast.contentIndex, delta: fast.delta.toString('latin1') }),
+      accepts: (full) => full.type === 'response.output_audio.delta',
+      checkFast: (fast, full, frame, _text, i) => {
+        const delta = (full as { delta: string }).delta;
+        expect(fast.deltaBytes).toBe(base64ByteLength(delta));
         const media = frames.media(fast.delta).toString('utf8');
-        expect(media).toBe(encoder.media(full.delta));
-        expect(JSON.parse(media)).toEqual({ event: 'media', streamSid: SID, media: { payload: full.delta } });
-        const mark = `g0.a${i}`;
-        expect(frames.mark(mark).toString('utf8')).toBe(encoder.mark(mark));
+        expect(media).toBe(encoder.media(delta));
+        expect(JSON.parse(media)).toEqual({ event: 'media', streamSid: SID, media: { payload: delta } });
+        expect(frames.mark(`g0.a${i}`).toString('utf8')).toBe(encoder.mark(`g0.a${i}`));
         expect(frames.mediaInPlace(frame, fast.delta).toString('utf8')).toBe(media);
-      } else if (full.type === 'response.output_audio.delta') counts.fallbackAccepted++;
-      else counts.refused++;
-    }
+      },
+    });
     expect(counts.fast).toBeGreaterThan(CASES / 4);
     expect(counts.fallbackAccepted).toBeGreaterThan(CASES / 50);
     expect(counts.refused).toBeGreaterThan(CASES / 20);

@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { TwilioFrameBuilder } from '../../src/twilio/outbound-frames.js';
 import { TwilioEncoder } from '../../src/twilio/messages.js';
 import { AppendFrameBuilder } from '../../src/realtime/append-frame.js';
-import { CallerAudio } from '../../src/call/caller-audio.js';
+import { stringPathAppend } from './frame-fuzz.js';
 
 const payload = Buffer.alloc(160, 0x7f).toString('base64');
 const SID = 'MZ0123456789abcdef0123456789abcdef';
 
-/** What today's string path sends to the model for a payload. */
-function appendTextOf(p: string): string {
-  let sent = '';
-  const audio = new CallerAudio();
-  audio.connect((text) => (sent = text));
-  audio.push(p);
-  return sent;
-}
 
 describe('TwilioFrameBuilder', () => {
   it.each([SID, 'MZ"quoted\\sid', 'MZ é'])('writes media, mark and clear byte for byte as TwilioEncoder does (sid %s)', (sid) => {
@@ -44,7 +36,7 @@ describe('TwilioFrameBuilder', () => {
 describe('AppendFrameBuilder', () => {
   it('without an event id writes byte for byte what the string path sends today', () => {
     const frame = new AppendFrameBuilder().build(Buffer.from(payload, 'latin1'));
-    expect(frame.toString('utf8')).toBe(appendTextOf(payload));
+    expect(frame.toString('utf8')).toBe(stringPathAppend(payload));
     expect(JSON.parse(frame.toString('utf8'))).toEqual({ type: 'input_audio_buffer.append', audio: payload });
   });
 
