@@ -1,38 +1,125 @@
 /**
- * Why a media frame gets a cheap check instead of a full zod parse: per-message cost of each, measured.
- * Run: `npm run build && node dist/bench/parse-micro.js` (a micro-benchmark, not part of npm test).
+ * Per-frame cost of the hot paths, against what a naive relay pays (bench/reference-relay.ts: `toString`,
+ * `JSON.parse`, `JSON.stringify` of the re-wrapped message). Two directions:
+ * - caller audio: a Twilio `media` frame in, an `input_audio_buffer.append` out;
+ * - model audio: a `response.output_audio.delta` in, a Twilio `media` and a `mark` out.
+ * For each: JSON.parse alone (the least any parsing relay does), the relay, today's string path (full parser and
+ * string encoders), and the Buffer fast path (recognise + validate + build the outgoing frames). Socket writes are
+ * not included: a string send costs ws an extra UTF-8 encoding that the Buffer path does not pay.
+ * Run: `npm run bench:parse` (a micro-benchmark, not part of npm test).
  */
-import { z } from 'zod';
-import { parseTwilioMessage } from '../src/twilio/messages.js';
+import { measure, printTable, type MicroRow } from './micro-measure.js';
+import { isWrappablePayload, parseTwilioMessage, TwilioEncoder } from '../src/twilio/messages.js';
+import { parseModelEvent } from '../src/realtime/events.js';
+import { TwilioMediaReader } from '../src/twilio/media-frame.js';
+import { AudioDeltaReader } from '../src/realtime/audio-delta-frame.js';
+import { AppendFrameBuilder } from '../src/realtime/append-frame.js';
+import { TwilioFrameBuilder } from '../src/twilio/outbound-frames.js';
+import { CallerAudio } from '../src/call/caller-audio.js';
+import { base64ByteLength } from '../src/audio.js';
 
-const frame = JSON.stringify({
-  event: 'media',
-  sequenceNumber: '4242',
-  streamSid: 'MZ0123456789abcdef0123456789abcdef',
-  media: { track: 'inbound', chunk: '4241', timestamp: '84820', payload: Buffer.alloc(160, 0xff).toString('base64') },
+const SID = 'MZ0123456789abcdef0123456789abcdef';
+/** Random bytes, so the payload is not one repeated character. */
+const audio = (bytes: number) => Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 7919 + 13) & 0xff)).toString('base64');
+const callerPayload = audio(160);
+/** The order of the media message example on Twilio's "Media Streams - WebSocket Messages" page. */
+const twilioText = `{"event":"media","sequenceNumber":"4242","media":{"track":"inbound","chunk":"4241","timestamp":"84820","payload":"${callerPayload}"},"streamSid":"${SID}"}`;
+const twilioFrame = Buffer.from(twilioText);
+const DELTA_BYTES = 1_200; // 150 ms: the stand-in model's deltas range from 344 to 2400 bytes
+const deltaPayload = audio(DELTA_BYTES);
+const deltaText = JSON.stringify({
+  type: 'response.output_audio.delta',
+  event_id: 'event_CD8ak3Jx9Lm2Qw7Rt1Yz0',
+  response_id: 'resp_CD8ak3Jx9Lm2Qw7Rt1Yz1',
+  item_id: 'item_CD8ak3Jx9Lm2Qw7Rt1Yz2',
+  output_index: 0,
+  content_index: 0,
+  delta: deltaPayload,
 });
+const deltaFrame = Buffer.from(deltaText);
+/** The in-place row consumes its frame: it works on a fresh copy each time, and the copy's cost is subtracted. */
+const deltaScratch = Buffer.alloc(deltaFrame.length);
+const COPY = 'copy of the received frame (set-up of the in-place row)';
 
-const numeric = z.string().regex(/^\d+$/);
-const fullMediaSchema = z.object({
-  event: z.literal('media'),
-  sequenceNumber: numeric,
-  streamSid: z.string().min(1),
-  media: z.object({ track: z.string(), chunk: numeric, timestamp: numeric, payload: z.string().base64() }),
-});
+const mediaReader = new TwilioMediaReader(SID);
+const plainAppend = new AppendFrameBuilder();
+const appendWithId = new AppendFrameBuilder('ca_CA0123456789abcdef_');
+const callerAudio = new CallerAudio();
+let sentLength = 0;
+callerAudio.connect((text) => (sentLength = text.length));
+const deltaReader = new AudioDeltaReader();
+const twilioFrames = new TwilioFrameBuilder(SID);
+const encoder = new TwilioEncoder(SID);
+let markSeq = 0;
 
-function measure(name: string, fn: () => unknown, iterations = 300_000): { name: string; nsPerOp: number } {
-  for (let i = 0; i < 20_000; i++) fn();
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) fn();
-  const ns = Number(process.hrtime.bigint() - start) / iterations;
-  return { name, nsPerOp: Math.round(ns) };
-}
+type Parsed = { event?: string; streamSid?: string; media?: { payload?: string } };
+type ModelDelta = { type?: string; delta?: string };
 
-const rows = [
-  measure('JSON.parse only (the least any relay does)', () => JSON.parse(frame)),
-  measure('parseTwilioMessage (JSON.parse + cheap media check)', () => parseTwilioMessage(frame)),
-  measure('JSON.parse + full zod schema of the media frame', () => fullMediaSchema.safeParse(JSON.parse(frame))),
+const FLOOR = 'JSON.parse alone';
+const RELAY = 'reference relay: toString + JSON.parse + JSON.stringify';
+
+const callerRows: MicroRow[] = [
+  { name: FLOOR, run: () => (JSON.parse(twilioText) as Parsed).event!.length },
+  {
+    name: RELAY,
+    run: () => {
+      const msg = JSON.parse(twilioFrame.toString()) as Parsed;
+      return JSON.stringify({ type: 'input_audio_buffer.append', audio: msg.media!.payload }).length;
+    },
+  },
+  {
+    name: 'today: toString + parseTwilioMessage + CallerAudio string append',
+    run: () => {
+      const parsed = parseTwilioMessage(twilioFrame.toString());
+      if (parsed.ok && parsed.message.event === 'media') callerAudio.push(parsed.message.payload);
+      return sentLength;
+    },
+  },
+  { name: 'fast: TwilioMediaReader.read + AppendFrameBuilder.build', run: () => plainAppend.build(mediaReader.read(twilioFrame)!.payload).length },
+  { name: 'fast, append with an event_id', run: () => appendWithId.build(mediaReader.read(twilioFrame)!.payload).length },
+  { name: 'fast: TwilioMediaReader.read alone', run: () => mediaReader.read(twilioFrame)!.timestampMs },
+  { name: 'payload check: isWrappablePayload (base64 regex)', run: () => (isWrappablePayload(callerPayload) ? 1 : 0) },
 ];
-const base = rows[0]!.nsPerOp;
-for (const r of rows) console.log(`${String(r.nsPerOp).padStart(6)} ns/frame  ${(r.nsPerOp / base).toFixed(2)}×  ${r.name}`);
-console.log(`At 50 frames/s per call, 500 calls = 25 000 frames/s: full zod costs ${((rows[2]!.nsPerOp - rows[1]!.nsPerOp) * 25_000 / 1e6).toFixed(1)} ms of CPU per second more than the cheap check.`);
+
+const modelRows: MicroRow[] = [
+  { name: FLOOR, run: () => (JSON.parse(deltaText) as ModelDelta).type!.length },
+  {
+    name: RELAY,
+    run: () => {
+      const event = JSON.parse(deltaFrame.toString()) as ModelDelta;
+      const media = JSON.stringify({ event: 'media', streamSid: SID, media: { payload: event.delta } });
+      return media.length + JSON.stringify({ event: 'mark', streamSid: SID, mark: { name: `m${++markSeq}` } }).length;
+    },
+  },
+  {
+    name: 'today: toString + parseModelEvent + TwilioEncoder media + mark',
+    run: () => {
+      const event = parseModelEvent(deltaFrame.toString());
+      if (event.type !== 'response.output_audio.delta') return 0;
+      return base64ByteLength(event.delta) + encoder.media(event.delta).length + encoder.mark(`g0.a${++markSeq}`).length;
+    },
+  },
+  {
+    name: 'fast: AudioDeltaReader.read + TwilioFrameBuilder media + mark',
+    run: () => {
+      const delta = deltaReader.read(deltaFrame)!;
+      return delta.deltaBytes + twilioFrames.media(delta.delta).length + twilioFrames.mark(`g0.a${++markSeq}`).length;
+    },
+  },
+  { name: COPY, run: () => (deltaScratch.set(deltaFrame), deltaScratch.length) },
+  {
+    name: 'fast, media written in place over the model frame (+ mark)',
+    minus: COPY,
+    run: () => {
+      deltaScratch.set(deltaFrame);
+      const delta = deltaReader.read(deltaScratch)!;
+      return delta.deltaBytes + twilioFrames.mediaInPlace(deltaScratch, delta.delta).length + twilioFrames.mark(`g0.a${++markSeq}`).length;
+    },
+  },
+  { name: 'fast: AudioDeltaReader.read alone', run: () => deltaReader.read(deltaFrame)!.deltaBytes },
+  { name: 'payload check: isWrappablePayload (base64 regex)', run: () => (isWrappablePayload(deltaPayload) ? 1 : 0) },
+];
+
+console.log(`Node ${process.version}; fastest of 9 interleaved rounds; ratios ÷ each reference row.`);
+printTable(`Caller audio: Twilio media (${callerPayload.length}-char payload, ${twilioFrame.length} B frame) → input_audio_buffer.append`, measure(callerRows), [FLOOR, RELAY]);
+printTable(`Model audio: output_audio.delta (${DELTA_BYTES} B audio, ${deltaFrame.length} B frame) → Twilio media + mark`, measure(modelRows, { iterations: 20_000 }), [FLOOR, RELAY]);

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { base64DecodedBytes, digitCount, frameText, isBase64Bytes, JsonCursor, writeDigitsBefore } from '../../src/twilio/json-bytes.js';
+import { isWrappablePayload } from '../../src/twilio/messages.js';
+
+const b64 = (bytes: number) => Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 37 + 11) & 0xff)).toString('base64');
+
+describe('isBase64Bytes', () => {
+  // Short payloads take the table loop, long ones Node's decoder: both must decide as isWrappablePayload does.
+  const samples = [b64(0), b64(3), b64(4), b64(5), b64(160), b64(300), b64(1_200), b64(1_201), b64(1_202)];
+
+  it.each(samples.map((s) => [s.length, s]))('accepts base64 of %i characters', (_len, s) => {
+    expect(isBase64Bytes(Buffer.from(`"${s}"`, 'latin1'), 1, s.length + 1)).toBe(true);
+  });
+
+  it('decides as isWrappablePayload for every byte value put at the start, middle, end or over the padding', () => {
+    let checked = 0;
+    for (const s of samples.filter((x) => x.length > 0)) {
+      for (const at of [0, s.length >> 1, s.length - 3, s.length - 2, s.length - 1]) {
+        for (let byte = 0; byte < 256; byte++) {
+          const replaced = Buffer.from(s, 'latin1');
+          replaced[at] = byte;
+          const text = replaced.toString('latin1');
+          expect(isBase64Bytes(replaced, 0, replaced.length), `${byte} at ${at} of ${s.length}`).toBe(isWrappablePayload(text));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(8 * 5 * 256);
+  });
+
+  it('refuses a length that is not a multiple of 4, and url-safe characters in a long payload', () => {
+    const long = b64(1_200);
+    expect(isBase64Bytes(Buffer.from(`${long}A`), 0, long.length + 1)).toBe(false);
+    expect(isBase64Bytes(Buffer.from(`-_${long.slice(2)}`), 0, long.length)).toBe(false);
+  });
+
+  it('only looks inside the range it is given', () => {
+    const s = b64(1_200);
+    const buf = Buffer.from(`-_"${s}"-_`, 'latin1');
+    expect(isBase64Bytes(buf, 3, 3 + s.length)).toBe(true);
+  });
+});
+
+describe('JsonCursor', () => {
+  it('walks literals, digits, JSON indexes and strings, and stops at the first mismatch', () => {
+    const c = new JsonCursor().reset(Buffer.from('{"a":"12","b":0,"c":"AAAA","d":"id_1"}'));
+    expect(c.literal(Buffer.from('{"a":"'))).toBe(true);
+    expect(c.digits()).toBe(true);
+    expect(c.value).toBe(12);
+    expect(c.literal(Buffer.from('","b":'))).toBe(true);
+    expect(c.jsonIndex()).toBe(true);
+    expect(c.value).toBe(0);
+    expect(c.literal(Buffer.from(',"c":"'))).toBe(true);
+    expect(c.base64String(100)).toBe(true);
+    expect(c.literal(Buffer.from('","d":"'))).toBe(true);
+    expect(c.plainString(10)).toBe(true);
+    expect(c.literal(Buffer.from('"}'))).toBe(true);
+    expect(c.atEnd).toBe(true);
+  });
+
+  it.each([
+    ['no digit', 'x', (c: JsonCursor) => c.digits()],
+    ['too many digits', '1234', (c: JsonCursor) => c.digits(3)],
+    ['a leading zero in a JSON index', '01', (c: JsonCursor) => c.jsonIndex()],
+    ['a base64 string longer than allowed', 'AAAAAAAA"', (c: JsonCursor) => c.base64String(4)],
+    ['an unterminated string', 'AAAA', (c: JsonCursor) => c.base64String(100)],
+    ['an empty plain string', '"', (c: JsonCursor) => c.plainString(10)],
+    ['a plain string longer than allowed', 'abcdef"', (c: JsonCursor) => c.plainString(5)],
+    ['a literal past the end', '{"', (c: JsonCursor) => c.literal(Buffer.from('{"a'))],
+  ])('refuses %s', (_name, text, step) => {
+    expect(step(new JsonCursor().reset(Buffer.from(text)))).toBe(false);
+  });
+});
+
+describe('number and size helpers', () => {
+  it.each([0, 7, 9, 10, 99, 100, 999, 1_000, 123_456_789, 2 ** 40])('writes %i in decimal', (n) => {
+    const out = Buffer.alloc(digitCount(n));
+    writeDigitsBefore(out, out.length, n);
+    expect(out.toString()).toBe(String(n));
+  });
+
+  it.each([['', 0], ['AAAA', 3], ['AAA=', 2], ['AA==', 1]])('counts the decoded bytes of %j', (s, bytes) => {
+    expect(base64DecodedBytes(Buffer.from(s), 0, s.length)).toBe(bytes);
+  });
+});
+
+describe('frameText', () => {
+  it('decodes UTF-8 and refuses what is not (ws no longer does with skipUTF8Validation)', () => {
+    expect(frameText(Buffer.from('{"name":"café 😀"}'))).toBe('{"name":"café 😀"}');
+    expect(frameText(Buffer.from([0x7b, 0x22, 0xc3, 0x22, 0x7d]))).toBeUndefined(); // truncated sequence
+    expect(frameText(Buffer.from([0xed, 0xa0, 0x80]))).toBeUndefined(); // an encoded surrogate
+  });
+});
