@@ -15,7 +15,7 @@ import { TwilioMediaReader } from '../src/twilio/media-frame.js';
 import { AudioDeltaReader } from '../src/realtime/audio-delta-frame.js';
 import { AppendFrameBuilder } from '../src/realtime/append-frame.js';
 import { TwilioFrameBuilder } from '../src/twilio/outbound-frames.js';
-import { CallerAudio } from '../src/call/caller-audio.js';
+import { appendAudio } from '../src/realtime/client-events.js';
 import { base64ByteLength } from '../src/audio.js';
 
 const SID = 'MZ0123456789abcdef0123456789abcdef';
@@ -44,9 +44,7 @@ const COPY = 'copy of the received frame (set-up of the in-place row)';
 const mediaReader = new TwilioMediaReader(SID);
 const plainAppend = new AppendFrameBuilder();
 const appendWithId = new AppendFrameBuilder('ca_CA0123456789abcdef_');
-const callerAudio = new CallerAudio();
-let sentLength = 0;
-callerAudio.connect((text) => (sentLength = text.length));
+let appendSeq = 0;
 const deltaReader = new AudioDeltaReader();
 const twilioFrames = new TwilioFrameBuilder(SID);
 const encoder = new TwilioEncoder(SID);
@@ -68,11 +66,10 @@ const callerRows: MicroRow[] = [
     },
   },
   {
-    name: 'today: toString + parseTwilioMessage + CallerAudio string append',
+    name: 'string path: toString + parseTwilioMessage + string append',
     run: () => {
       const parsed = parseTwilioMessage(twilioFrame.toString());
-      if (parsed.ok && parsed.message.event === 'media') callerAudio.push(parsed.message.payload);
-      return sentLength;
+      return parsed.ok && parsed.message.event === 'media' ? appendAudio(`b${++appendSeq}`, parsed.message.payload).length : 0;
     },
   },
   { name: 'fast: TwilioMediaReader.read + AppendFrameBuilder.build', run: () => plainAppend.build(mediaReader.read(twilioFrame)!.payload).length },

@@ -81,7 +81,7 @@ export class RealtimePort implements ModelPort {
   }
 
   private eventId(): string {
-    return `b${(++this.nextId).toString(36)}`;
+    return `b${++this.nextId}`;
   }
 
   /** Every text frame from the model. Audio deltas are the hot path: passed on with no other work. */

@@ -99,7 +99,7 @@ function fuzz<Full, Fast>(target: FuzzTarget<Full, Fast>): { fast: number; fallb
 describe('fast paths against the full parsers (fuzz)', () => {
   it('Twilio inbound media: same decision and output; the append frame is what the string path sends', () => {
     const reader = new TwilioMediaReader(SID);
-    const append = new AppendFrameBuilder();
+    const append = new AppendFrameBuilder('b');
     const counts = fuzz<ParseResult, InboundMedia>({
       seed: 20261203,
       frame: twilioFrame,
@@ -112,8 +112,9 @@ describe('fast paths against the full parsers (fuzz)', () => {
         expect(fast.timestampMs).toBe(Number((JSON.parse(text) as { media: { timestamp: string } }).media.timestamp));
         expect(fast.audioBytes).toBe(base64ByteLength(payload));
         const built = append.build(fast.payload).toString('utf8');
-        expect(built).toBe(stringPathAppend(payload));
-        expect(JSON.parse(built)).toEqual({ type: 'input_audio_buffer.append', audio: payload });
+        const eventId = `b${append.sent}`;
+        expect(built).toBe(stringPathAppend(payload, eventId));
+        expect(JSON.parse(built)).toEqual({ type: 'input_audio_buffer.append', event_id: eventId, audio: payload });
       },
     });
     expect(counts.fast).toBeGreaterThan(CASES / 4);

@@ -1,17 +1,13 @@
-import { CallerAudio } from '../../src/call/caller-audio.js';
+import { appendAudio } from '../../src/realtime/client-events.js';
 
 /**
  * Deterministic generators of adversarial JSON frames for the fast-path tests: valid frames in the shapes the
  * peers send, then mutations that a fast path must either read exactly as JSON.parse does or leave to it.
  */
 
-/** The `input_audio_buffer.append` today's string path (CallerAudio) sends for a payload. */
-export function stringPathAppend(payload: string): string {
-  let sent = '';
-  const audio = new CallerAudio();
-  audio.connect((text) => (sent = text));
-  audio.push(payload);
-  return sent;
+/** The `input_audio_buffer.append` the string encoder (`realtime/client-events.ts`) writes for a payload. */
+export function stringPathAppend(payload: string, eventId: string): string {
+  return appendAudio(eventId, payload);
 }
 
 /** mulberry32: a small seeded PRNG, so every run sees the same cases. */

@@ -34,9 +34,14 @@ describe('TwilioFrameBuilder', () => {
 });
 
 describe('AppendFrameBuilder', () => {
-  it('without an event id writes byte for byte what the string path sends today', () => {
+  it('writes byte for byte what the string encoder writes, event id included', () => {
+    const frame = new AppendFrameBuilder('b').build(Buffer.from(payload, 'latin1'));
+    expect(frame.toString('utf8')).toBe(stringPathAppend(payload, 'b1'));
+    expect(JSON.parse(frame.toString('utf8'))).toEqual({ type: 'input_audio_buffer.append', event_id: 'b1', audio: payload });
+  });
+
+  it('without an event id writes the bare append event', () => {
     const frame = new AppendFrameBuilder().build(Buffer.from(payload, 'latin1'));
-    expect(frame.toString('utf8')).toBe(stringPathAppend(payload));
     expect(JSON.parse(frame.toString('utf8'))).toEqual({ type: 'input_audio_buffer.append', audio: payload });
   });
 
