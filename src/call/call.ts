@@ -3,14 +3,14 @@ import type { Clock, TimerHandle } from '../clock.js';
 import { Waiters } from '../lib/waiters.js';
 import type { Logger } from '../logger.js';
 import type { TwilioInbound } from '../twilio/messages.js';
-import { CallTimers, type CallTimer } from './call-timers.js';
+import { CallTimers } from './call-timers.js';
+import { cartNote, DEFAULT_APOLOGY, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, type CallDecision } from './call-policy.js';
 import { callToolBox, TRANSFER_TO_STAFF } from './call-tools.js';
 import type { CallAction, CallContext, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
 import { Conversation, type Turn } from './conversation.js';
 import { reconnectModel } from './model-reconnect.js';
 import type { ModelPort, ModelPortEvent } from './model-port.js';
-import { cartNote, DEFAULT_APOLOGY, keypadText, PROMPTS } from './prompts.js';
-import { ToolRound, type RoundEnd } from './tool-round.js';
+import { ToolRound } from './tool-round.js';
 
 const DEFAULT_SETTINGS: CallSettings = { timers: undefined, recycleAfterMs: undefined, toolTimeoutMs: 10_000, goodbyeTimeoutMs: 10_000 };
 
@@ -35,6 +35,7 @@ export class Call {
   private setup: CallSetup | undefined;
   private recycleTimer: TimerHandle | undefined;
   private recycleDue = false;
+  private failuresInARow = 0;
 
   constructor(private readonly opts: CallOptions) {
     this.context = opts.context;
@@ -43,7 +44,7 @@ export class Call {
     this.observer = opts.observer;
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
     this.conversation = new Conversation({ twilio: opts.line, streamSid: opts.context.streamSid, clock: opts.clock, log: opts.logger, observer: opts.observer });
-    this.timers = new CallTimers(opts.clock, this.settings.timers, (timer) => this.timerFired(timer));
+    this.timers = new CallTimers(opts.clock, this.settings.timers, (timer) => this.act(onTimer(timer)));
     this.timers.start();
     opts.setup.then(
       (setup) => this.modelReady(setup),
@@ -87,7 +88,8 @@ export class Call {
       case 'stop':
         return void this.end(this.reason ?? 'caller-hung-up', { streamGone: true });
       case 'dtmf':
-        return this.keypad(msg.dtmf.digit);
+        this.log.info({ digit: msg.dtmf.digit }, 'keypad press');
+        return this.act(this.closing ? undefined : onKeypad(msg.dtmf.digit, this.canTransfer()));
       default:
         return;
     }
@@ -98,10 +100,15 @@ export class Call {
     void this.end(this.reason ?? 'twilio-socket-closed', { streamGone: true });
   }
 
-  /** Ends the call politely: the model says a last line (per `prompt`), the caller hears it (bounded), then the call ends. */
-  async wrapUp(reason: EndReason, prompt: string): Promise<void> {
+  /**
+   * Ends the call politely: the model says a last line (per `prompt`; without one, what it already said), the caller
+   * hears it (bounded), tools in flight settle (a confirmed order must reach the app or the outbox), then it ends.
+   */
+  async wrapUp(reason: EndReason, prompt?: string): Promise<void> {
     if (!this.beginClosing(reason)) return;
-    await this.conversation.say('wrap-up', prompt, this.settings.goodbyeTimeoutMs);
+    const { goodbyeTimeoutMs, toolTimeoutMs } = this.settings;
+    await (prompt === undefined ? this.conversation.playedOut(goodbyeTimeoutMs) : this.conversation.say(reason === 'agent-hung-up' ? 'goodbye' : 'wrap-up', prompt, goodbyeTimeoutMs));
+    await this.conversation.toolsSettled(toolTimeoutMs);
     await this.end(reason);
   }
 
@@ -164,35 +171,41 @@ export class Call {
   /** Acts on what the conversation answered. */
   private after(turn: Turn): void {
     if (turn === undefined) return;
-    if (turn instanceof Promise) {
-      void turn.then((round) => {
+    if (turn.kind === 'tool') {
+      void turn.done.then((round) => {
         this.timers.toolFinished();
-        if (round) this.roundEnded(round);
+        if (round) this.act(onRoundEnd(round));
       });
       return;
     }
-    if (turn !== 'caller-turn') this.roundEnded(turn);
+    if (turn.kind === 'failed') return this.act(onResponseFailed(turn.problem, turn.purpose, ++this.failuresInARow, this.canTransfer()));
+    this.failuresInARow = 0;
+    if (turn.kind === 'round') this.act(onRoundEnd(turn.round));
     this.maybeCallerTurn();
   }
 
-  /** Every tool call of a response has answered: one follow-up response, or the call action instead. */
-  private roundEnded(round: RoundEnd): void {
-    if (round.action) void this.runAction(round.action, round.spoke);
-    else if (round.followUp && !this.ended) this.conversation.request({ purpose: 'tool-followup' });
-  }
-
-  /** end_call / transfer_to_staff, once the response that asked for it is done; `spoke`: its words went to the caller. */
-  private async runAction(action: CallAction, spoke: boolean): Promise<void> {
-    const { goodbyeTimeoutMs, toolTimeoutMs } = this.settings;
-    if (action === TRANSFER_TO_STAFF) {
-      if (spoke) await this.conversation.playedOut(goodbyeTimeoutMs);
-      return this.transferToStaff(!spoke);
+  /** Carries out a decision of the call policy. */
+  private act(decision: CallDecision): void {
+    if (!decision || this.ended) return;
+    switch (decision.do) {
+      case 'say': {
+        const req = { purpose: decision.purpose, prompt: decision.prompt };
+        if (decision.afterMs) this.clock.setTimeout(() => !this.ended && this.conversation.request(req), decision.afterMs);
+        else this.conversation.request(req);
+        return;
+      }
+      case 'wrap-up':
+        return void this.wrapUp(decision.reason, decision.prompt);
+      case 'transfer':
+        if (decision.interrupt) this.conversation.bargeIn();
+        return void this.conversation.playedOut(this.settings.goodbyeTimeoutMs).then(() => this.transferToStaff(decision.announce));
+      case 'end':
+        return void this.end(decision.reason, { apology: decision.apology });
+      case 'tell':
+        return this.conversation.userText(decision.text);
+      case 'hold-cue':
+        return this.conversation.cue(HOLD_CUE_AUDIO);
     }
-    if (!this.beginClosing('agent-hung-up')) return;
-    if (spoke) await this.conversation.playedOut(goodbyeTimeoutMs);
-    else await this.conversation.say('goodbye', PROMPTS.goodbye, goodbyeTimeoutMs);
-    await this.conversation.toolsSettled(toolTimeoutMs);
-    await this.end('agent-hung-up');
   }
 
   private canDo(action: CallAction): boolean {
@@ -203,33 +216,6 @@ export class Call {
     return Boolean(this.setup?.profile.transferNumber && this.opts.line.transfer);
   }
 
-  /** 0 hands the caller to staff (when offered); other keys go to the model as text. */
-  private keypad(digit: string): void {
-    this.log.info({ digit }, 'keypad press');
-    if (digit === '0' && this.canTransfer()) {
-      this.conversation.bargeIn();
-      void this.transferToStaff(true);
-    } else if (!this.closing) {
-      this.conversation.userText(keypadText(digit));
-    }
-  }
-
-  private timerFired(timer: CallTimer): void {
-    switch (timer) {
-      case 'reprompt':
-        return this.conversation.request({ purpose: 'reprompt', prompt: PROMPTS.reprompt });
-      case 'wrap-up-warning':
-        return this.conversation.request({ purpose: 'wrap-up-warning', prompt: PROMPTS.wrapUpWarning });
-      case 'silence-goodbye':
-        return void this.wrapUp('silence', PROMPTS.silenceGoodbye);
-      case 'max-duration':
-        return void this.wrapUp('max-duration', PROMPTS.maxDuration);
-      case 'hold-cue':
-        return this.conversation.cue(HOLD_CUE_AUDIO);
-    }
-  }
-
-  /** Errors are logged where they are understood (the adapter); a fatal one ends the call with an apology. */
   private modelError(error: Extract<ModelPortEvent, { type: 'error' }>): void {
     this.observer?.modelError?.(error.code);
     if (error.fatal) void this.end('model-error', { apology: true });

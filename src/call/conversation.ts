@@ -3,13 +3,24 @@ import { waitAtMost } from '../lib/timing.js';
 import type { Logger } from '../logger.js';
 import type { CallObserver, TwilioPort } from './call-types.js';
 import { Floor } from './floor.js';
-import type { ModelPort, ModelPortEvent, ResponsePurpose } from './model-port.js';
+import type { ModelPort, ModelPortEvent, ResponseProblem, ResponsePurpose } from './model-port.js';
 import type { ResponseRequest } from './response-queue.js';
 import type { FinishedTool, RoundEnd, ToolRound } from './tool-round.js';
 import { Transcript } from './transcript.js';
 
-/** What a model event means for the call: nothing, "maybe the caller's turn now", or a tool round that ended (now or later). */
-export type Turn = undefined | 'caller-turn' | RoundEnd | Promise<RoundEnd | undefined>;
+/** What a model event means for the call (undefined: nothing it must act on). */
+export type Turn =
+  | undefined
+  /** Something ended: it may be the caller's turn now. */
+  | { kind: 'caller-turn' }
+  /** A response ended and so did its tool round. */
+  | { kind: 'round'; round: RoundEnd }
+  /** A tool started; its answer may end its round. */
+  | { kind: 'tool'; done: Promise<RoundEnd | undefined> }
+  /** A response failed, or stopped early with nothing said. */
+  | { kind: 'failed'; problem: ResponseProblem | undefined; purpose: ResponsePurpose | undefined };
+
+const CALLER_TURN: Turn = { kind: 'caller-turn' };
 
 export interface ConversationOptions {
   twilio: Pick<TwilioPort, 'send'>;
@@ -141,7 +152,7 @@ export class Conversation {
 
   /** A Twilio mark echoed: the caller heard up to it. */
   markEchoed(name: string): Turn {
-    return this.floor.markEchoed(name) ? 'caller-turn' : undefined;
+    return this.floor.markEchoed(name) ? CALLER_TURN : undefined;
   }
 
   /** The caller spoke over the agent: clear Twilio, cancel only when the model will not, then truncate each item at what was heard. */
@@ -204,18 +215,22 @@ export class Conversation {
   }
 
   private responseDone(event: Extract<ModelPortEvent, { type: 'response-done' }>): Turn {
-    if (event.status === 'failed') this.opts.log.warn({ responseId: event.responseId, problem: event.problem }, 'model response failed');
     this.opts.observer?.usage?.(event.usage);
-    const { next, spoke } = this.floor.responseDone(event.responseId, event.status);
+    const { next, spoke, purpose } = this.floor.responseDone(event.responseId, event.status);
     this.send(next);
-    return this.tools?.responseDone(event.responseId, spoke) ?? 'caller-turn';
+    const round = this.tools?.responseDone(event.responseId, spoke);
+    if (event.status === 'failed' || (event.status === 'incomplete' && !spoke)) {
+      this.opts.log.warn({ responseId: event.responseId, status: event.status, problem: event.problem, purpose }, 'model response failed');
+      return { kind: 'failed', problem: event.problem, purpose };
+    }
+    return round ? { kind: 'round', round } : CALLER_TURN;
   }
 
   /** Runs a complete tool call; its answer goes to the session that asked (none, if that one is gone). */
   private runTool(call: Extract<ModelPortEvent, { type: 'tool-call' }>): Turn {
     const { port, tools } = this;
     if (!tools) return undefined;
-    return tools.run(call.responseId, call.callId, call.name, call.arguments).then((done) => this.toolAnswered(done, port));
+    return { kind: 'tool', done: tools.run(call.responseId, call.callId, call.name, call.arguments).then((done) => this.toolAnswered(done, port)) };
   }
 
   private send(req: ResponseRequest | undefined): void {

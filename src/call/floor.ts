@@ -100,13 +100,13 @@ export class Floor {
     this.turns.responseStarted(responseId);
   }
 
-  /** The response ended. `next`: the request to send now; `spoke`: its audio reached the caller. */
-  responseDone(responseId: string, status: ResponseStatus): { next: ResponseRequest | undefined; spoke: boolean } {
+  /** The response ended. `next`: the request to send now; `spoke`: its audio reached the caller; `purpose`: ours, if it was. */
+  responseDone(responseId: string, status: ResponseStatus): { next: ResponseRequest | undefined; spoke: boolean; purpose: ResponsePurpose | undefined } {
     this.discarded.delete(responseId);
     const spoke = this.spoken.delete(responseId);
-    const next = this.responses.done(responseId, status);
+    const { next, purpose } = this.responses.done(responseId, status);
     if (next) this.turns.responseRequested(next.purpose);
-    return { next, spoke };
+    return { next, spoke, purpose };
   }
 
   /** Our request was refused; returns the request to send now, if nothing runs any more. */
@@ -139,9 +139,10 @@ export class Floor {
     this.responses.reset();
   }
 
-  /** Resolves once a response we requested for `purpose` ended and the caller heard all of it. */
-  whenHeard(purpose: ResponsePurpose): Promise<void> {
-    return this.responses.whenDone(purpose).then(() => this.whenPlayedOut());
+  /** Resolves once a response we requested for `purpose` ended (a failed one never counts) and the caller heard all of it. */
+  async whenHeard(purpose: ResponsePurpose): Promise<void> {
+    while ((await this.responses.whenDone(purpose)) === 'failed');
+    await this.whenPlayedOut();
   }
 
   /** Resolves once everything forwarded so far has played (or was cleared). */

@@ -56,16 +56,16 @@ export class ResponseQueue {
     this.activeId = responseId;
   }
 
-  /** The response ended: wakes whoever waits on its purpose; returns the next request to send, if one waits. */
-  done(responseId: string, status: ResponseStatus): ResponseRequest | undefined {
+  /** The response ended: wakes whoever waits on its purpose (set when it was ours); `next` is the request to send now. */
+  done(responseId: string, status: ResponseStatus): { purpose: ResponsePurpose | undefined; next: ResponseRequest | undefined } {
     const purpose = this.purposeOf.get(responseId);
     if (purpose !== undefined) {
       this.purposeOf.delete(responseId);
       this.doneWaiters.get(purpose)?.wake(status);
     }
-    if (this.activeId !== undefined && responseId !== this.activeId) return undefined;
+    if (this.activeId !== undefined && responseId !== this.activeId) return { purpose, next: undefined };
     this.activeId = undefined;
-    return this.inFlight ? undefined : this.next();
+    return { purpose, next: this.inFlight ? undefined : this.next() };
   }
 
   /** Our request for `purpose` was refused because another response was active: it goes back to the front. */

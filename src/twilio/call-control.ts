@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { TwilioRestClient } from './rest-client.js';
 import { sayAndHangupTwiml, transferTwiml } from './twiml.js';
-import { TRANSFER_FALLBACK } from '../call/prompts.js';
+import { TRANSFER_FALLBACK } from '../call/call-policy.js';
 import type { CallControl } from '../call/call-types.js';
 
 /** Ends calls through Twilio's REST API: a plain hang-up, or an apology spoken by Twilio and then a hang-up. */

@@ -8,7 +8,7 @@ describe('ResponseQueue', () => {
     expect(q.request({ purpose: 'tool-followup' })).toBeUndefined();
     q.started('resp_1', 'greeting');
     expect(q.activeResponseId).toBe('resp_1');
-    expect(q.done('resp_1', 'completed')?.purpose).toBe('tool-followup');
+    expect(q.done('resp_1', 'completed').next?.purpose).toBe('tool-followup');
     expect(q.busy).toBe(true);
   });
 
@@ -17,7 +17,7 @@ describe('ResponseQueue', () => {
     q.started('resp_vad', undefined);
     expect(q.busy).toBe(true);
     expect(q.request({ purpose: 'keypad' })).toBeUndefined();
-    expect(q.done('resp_vad', 'completed')?.purpose).toBe('keypad');
+    expect(q.done('resp_vad', 'completed').next?.purpose).toBe('keypad');
   });
 
   it('ignores the end of another response', () => {
@@ -25,7 +25,7 @@ describe('ResponseQueue', () => {
     q.request({ purpose: 'greeting' });
     q.started('resp_1', 'greeting');
     q.request({ purpose: 'keypad' });
-    expect(q.done('resp_other', 'completed')).toBeUndefined();
+    expect(q.done('resp_other', 'completed').next).toBeUndefined();
     expect(q.activeResponseId).toBe('resp_1');
   });
 
@@ -35,9 +35,9 @@ describe('ResponseQueue', () => {
     q.request({ purpose: 'keypad' });
     q.request({ purpose: 'keypad' });
     q.started('r1', 'greeting');
-    expect(q.done('r1', 'completed')?.purpose).toBe('keypad');
+    expect(q.done('r1', 'completed').next?.purpose).toBe('keypad');
     q.started('r2', 'keypad');
-    expect(q.done('r2', 'completed')).toBeUndefined();
+    expect(q.done('r2', 'completed').next).toBeUndefined();
     expect(q.busy).toBe(false);
   });
 
@@ -46,7 +46,7 @@ describe('ResponseQueue', () => {
     q.request({ purpose: 'tool-followup' });
     q.started('resp_vad', undefined); // the model's own response won the race
     q.refused('tool-followup');
-    expect(q.done('resp_vad', 'completed')?.purpose).toBe('tool-followup');
+    expect(q.done('resp_vad', 'completed').next?.purpose).toBe('tool-followup');
   });
 
   it('drops the greeting when the caller spoke first and the model already answered', () => {
@@ -54,7 +54,7 @@ describe('ResponseQueue', () => {
     q.request({ purpose: 'greeting', dropIfPreempted: true });
     q.started('resp_vad', undefined);
     q.refused('greeting');
-    expect(q.done('resp_vad', 'completed')).toBeUndefined();
+    expect(q.done('resp_vad', 'completed').next).toBeUndefined();
     expect(q.busy).toBe(false);
   });
 
@@ -67,7 +67,7 @@ describe('ResponseQueue', () => {
     expect(q.busy).toBe(false);
     expect(q.request({ purpose: 'resume' })?.purpose).toBe('resume');
     q.started('r2', 'resume');
-    expect(q.done('r2', 'completed')?.purpose).toBe('keypad');
+    expect(q.done('r2', 'completed').next?.purpose).toBe('keypad');
   });
 
   it('never takes a response the model started by itself for ours, nor wakes our waiter for it', async () => {
@@ -77,7 +77,7 @@ describe('ResponseQueue', () => {
     void goodbye.then(() => (settled = true));
     expect(q.request({ purpose: 'goodbye' })?.purpose).toBe('goodbye');
     q.started('resp_vad', undefined);
-    expect(q.done('resp_vad', 'completed')).toBeUndefined();
+    expect(q.done('resp_vad', 'completed').next).toBeUndefined();
     await Promise.resolve();
     expect(settled).toBe(false);
     expect(q.busy).toBe(true); // ours is still on its way: it will start or be refused

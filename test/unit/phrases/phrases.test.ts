@@ -1,7 +1,7 @@
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import { describe, expect, it } from 'vitest';
 import { APOLOGY_BUSY, APOLOGY_NO_ORG, APOLOGY_STREAM_LOST, APOLOGY_UNAVAILABLE } from '../../../src/http/twiml-route.js';
-import { DEFAULT_APOLOGY, TRANSFER_FALLBACK } from '../../../src/call/prompts.js';
+import { DEFAULT_APOLOGY, TRANSFER_FALLBACK } from '../../../src/call/call-policy.js';
 import { orgLanguage, orgLanguages, phrase, phraseFrom, phraseLanguage, SAY_LOCALES, sayLanguage } from '../../../src/phrases/phrases.js';
 
 // Compile-time: every locale sayLanguage can answer is one Twilio's <Say> takes.
