@@ -52,7 +52,12 @@ const envSchema = z.object({
   PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
-  TWILIO_API_BASE_URL: httpUrl.default('https://api.twilio.com'),
+  /** Default: `api.twilio.com`, or the regional host from TWILIO_REGION / TWILIO_EDGE. */
+  TWILIO_API_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+  TWILIO_REGION: z.preprocess(blankToUndefined, z.string().regex(/^[a-z]{2}\d$/, { error: 'expected a Twilio region such as ie1 or au1' }).optional()),
+  TWILIO_EDGE: z.preprocess(blankToUndefined, z.string().regex(/^[a-z][a-z-]{1,30}$/, { error: 'expected a Twilio edge such as dublin or sydney' }).optional()),
+  /** The secret of a Webhook Setting's SharedKey: requests carrying X-Twilio-Webhooks-Signature-Settings are checked with it. */
+  TWILIO_WEBHOOK_SHARED_KEY: optionalString,
   STREAM_TOKEN_SECRET: optionalString,
 
   DATA_DIR: z.string().trim().min(1).default('./data'),

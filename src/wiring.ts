@@ -16,7 +16,7 @@ import { greetingInstructions } from './ordering/instructions.js';
 import { buildToolDefinitions } from './ordering/tool-definitions.js';
 import { createOrderingTools } from './ordering/tools.js';
 import type { ServerDeps } from './server.js';
-import { createTwilioRestClient } from './twilio/rest-client.js';
+import { createTwilioRestClient, twilioApiBaseUrl } from './twilio/rest-client.js';
 
 export interface Runtime {
   serverDeps: ServerDeps;
@@ -37,7 +37,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   const control =
     config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
       ? new RestCallControl(
-          createTwilioRestClient({ baseUrl: config.TWILIO_API_BASE_URL, accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, logger, clock }),
+          createTwilioRestClient({ baseUrl: config.TWILIO_API_BASE_URL ?? twilioApiBaseUrl(config.TWILIO_REGION, config.TWILIO_EDGE), accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, logger, clock }),
           logger,
         )
       : undefined;

@@ -15,18 +15,22 @@ export class PublicUrlError extends Error {
   override name = 'PublicUrlError';
 }
 
+const WEB_SCHEME: Readonly<Record<string, 'http' | 'https'>> = { http: 'http', https: 'https', ws: 'http', wss: 'https' };
+
 // Host names, IPv4 and bracketed IPv6, with an optional port: nothing that could smuggle a path or user info.
 const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 /**
  * `https://host` (or `http://host`) that Twilio used: `publicUrl` when given, else `X-Forwarded-Proto` /
- * `X-Forwarded-Host` / `Host` (first value of comma lists). Without `X-Forwarded-Proto` the scheme is `http`,
+ * `X-Forwarded-Host` / `Host` (first value of comma lists; `wss`/`ws` count as `https`/`http`). Without `X-Forwarded-Proto` the scheme is `http`,
  * because the request then reached this plain-HTTP server directly. A path in `publicUrl` is kept as a prefix.
  */
 export function publicBaseUrl(req: Pick<RequestLike, 'headers'>, publicUrl?: string): string {
   if (publicUrl !== undefined && publicUrl !== '') return configuredBase(publicUrl);
-  const proto = (firstHeaderValue(req.headers, 'x-forwarded-proto') ?? 'http').toLowerCase();
-  if (proto !== 'http' && proto !== 'https') throw new PublicUrlError(`X-Forwarded-Proto must be http or https, got ${JSON.stringify(proto)}`);
+  const forwarded = (firstHeaderValue(req.headers, 'x-forwarded-proto') ?? 'http').toLowerCase();
+  // Some proxies name the WebSocket scheme on an upgrade; Twilio signed the https/http form of the same URL's host.
+  const proto = WEB_SCHEME[forwarded];
+  if (proto === undefined) throw new PublicUrlError(`X-Forwarded-Proto must be http, https, ws or wss, got ${JSON.stringify(forwarded)}`);
   const host = firstHeaderValue(req.headers, 'x-forwarded-host') ?? firstHeaderValue(req.headers, 'host');
   if (host === undefined) throw new PublicUrlError('cannot tell the public URL: no PUBLIC_URL, X-Forwarded-Host or Host header');
   if (!HOST.test(host)) throw new PublicUrlError(`not a valid host: ${JSON.stringify(host.slice(0, 100))}`);

@@ -7,12 +7,23 @@ import type { Logger } from '../logger.js';
 import { MAX_REST_TWIML_CHARS } from './twiml.js';
 
 /**
- * Twilio REST call control (Twilio's "Update a Call resource"): hang up (`Status=completed`) or replace the running TwiML (`Twiml=`)
- * with `POST {base}/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`. A 404 with code 20404 means the call has
- * already ended, which is not a failure. 5xx, 429, network errors and timeouts are retried briefly with backoff.
+ * Twilio REST call control (Twilio's "Update a Call resource"): hang up (`Status=completed`) or replace the running
+ * TwiML (`Twiml=`) with `POST {base}/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`.
+ * - HTTP 400 with code 21220 ("Call is not in-progress"): the call already ended. Not a failure, never retried.
+ * - HTTP 404 with code 20404: this host does not know the call. For a call whose stream is still open that means the
+ *   account lives in another region (IE1, AU1…) and must be reached through `api.<edge>.<region>.twilio.com`
+ *   (`twilioApiBaseUrl`); told apart so a transfer is never silently skipped.
+ * 5xx, 429, network errors and timeouts are retried briefly with backoff.
  */
-export type HangUpResult = 'completed' | 'already-ended';
-export type UpdateTwimlResult = 'updated' | 'already-ended';
+export type CallUpdateOutcome = 'already-ended' | 'unknown-call';
+export type HangUpResult = 'completed' | CallUpdateOutcome;
+export type UpdateTwimlResult = 'updated' | CallUpdateOutcome;
+
+/** The REST host for a region and edge, as the `twilio` package builds it (`api.<edge>.<region>.twilio.com`; us1 when only an edge is given). */
+export function twilioApiBaseUrl(region?: string, edge?: string): string {
+  const regionPart = region ?? (edge ? 'us1' : undefined);
+  return `https://${['api', regionPart && edge, regionPart, 'twilio.com'].filter(Boolean).join('.')}`;
+}
 
 export interface TwilioRestClient {
   hangUp(callSid: string): Promise<HangUpResult>;
@@ -48,15 +59,15 @@ export class TwilioRestError extends Error {
   }
 }
 
-const ALREADY_ENDED_CODE = 20404;
+const NOT_IN_PROGRESS = 21220;
+const NOT_FOUND = 20404;
 const SAFE_SID = /^[A-Za-z0-9]{1,64}$/;
 
 const callResourceSchema = z.object({ sid: z.string(), status: z.string() });
 const errorBodySchema = z.object({ code: z.number().int(), message: z.string(), more_info: z.string().optional() });
 
 type Attempt =
-  | { kind: 'ok' }
-  | { kind: 'already-ended' }
+  | { kind: 'ok' | CallUpdateOutcome }
   | { kind: 'retry'; error: TwilioRestError }
   | { kind: 'fail'; error: TwilioRestError };
 
@@ -69,7 +80,8 @@ function classify(statusCode: number, text: string, what: string): Attempt {
   }
   const parsed = errorBodySchema.safeParse(json);
   const code = parsed.success ? parsed.data.code : undefined;
-  if (statusCode === 404 && code === ALREADY_ENDED_CODE) return { kind: 'already-ended' };
+  if (statusCode === 400 && code === NOT_IN_PROGRESS) return { kind: 'already-ended' };
+  if (statusCode === 404 && code === NOT_FOUND) return { kind: 'unknown-call' };
   const detail = parsed.success ? `, Twilio code ${code} (${parsed.data.message})` : '';
   const retryable = statusCode >= 500 || statusCode === 429;
   const error = new TwilioRestError(`${what}: HTTP ${statusCode}${detail}`, statusCode, code, retryable);
@@ -101,14 +113,14 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
     }
   }
 
-  async function updateCall(callSid: string, form: Record<string, string>, action: string): Promise<'ok' | 'already-ended'> {
+  async function updateCall(callSid: string, form: Record<string, string>, action: string): Promise<'ok' | CallUpdateOutcome> {
     const what = `Twilio ${action} of ${callSid}`;
     if (!SAFE_SID.test(callSid)) throw new TwilioRestError(`${what}: not a valid CallSid`, undefined, undefined);
     const url = `${baseUrl}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Calls/${callSid}.json`;
     const body = new URLSearchParams(form).toString();
     for (let attemptNo = 1; ; attemptNo++) {
       const outcome = await attempt(url, body, what);
-      if (outcome.kind === 'ok' || outcome.kind === 'already-ended') {
+      if (!('error' in outcome)) {
         log?.info({ callSid, action, attempt: attemptNo, outcome: outcome.kind }, 'twilio call update done');
         return outcome.kind;
       }
@@ -127,7 +139,7 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
   return {
     async hangUp(callSid) {
       const result = await updateCall(callSid, { Status: 'completed' }, 'hang-up');
-      return result === 'ok' ? 'completed' : 'already-ended';
+      return result === 'ok' ? 'completed' : result;
     },
     async updateTwiml(callSid, twiml) {
       if (twiml.length > MAX_REST_TWIML_CHARS) {
@@ -138,7 +150,7 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
         );
       }
       const result = await updateCall(callSid, { Twiml: twiml }, 'TwiML update');
-      return result === 'ok' ? 'updated' : 'already-ended';
+      return result === 'ok' ? 'updated' : result;
     },
   };
 }

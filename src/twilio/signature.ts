@@ -1,14 +1,40 @@
 /**
- * `X-Twilio-Signature` (protocols §A8): base64(HMAC-SHA1(authToken, url + sorted name/value pairs)).
- * Computed over the *public* URL Twilio requested (see public-url.ts), never the internal one.
+ * `X-Twilio-Signature` (Twilio's "Webhooks security"): base64(HMAC(secret, url + sorted name/value pairs)), HMAC-SHA1
+ * with the Auth Token by default. When a Webhook Rule matches the URL, Twilio signs with that Setting's SharedKey and
+ * names the algorithm in `X-Twilio-Webhooks-Signature-Settings` (`key=…,algorithm=HMAC_SHA256`); only the hash
+ * changes. Computed over the *public* URL Twilio requested (see public-url.ts), never the internal one.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parse as parseQuery, stringify as stringifyQuery } from 'node:querystring';
+
+/** The header naming a SharedKey signature's key and algorithm. */
+export const SIGNATURE_SETTINGS_HEADER = 'x-twilio-webhooks-signature-settings';
+const HASHES: Readonly<Record<string, 'sha1' | 'sha256'>> = { HMAC_SHA1: 'sha1', HMAC_SHA256: 'sha256' };
+
+/** The algorithm an `X-Twilio-Webhooks-Signature-Settings` value names (`algorithm=…`); HMAC_SHA1 when absent. */
+export function signatureAlgorithm(settingsHeader: string | undefined): string {
+  for (const part of (settingsHeader ?? '').split(',')) {
+    const separator = part.indexOf('=');
+    if (separator !== -1 && part.slice(0, separator).trim() === 'algorithm') {
+      const algorithm = part.slice(separator + 1).trim();
+      if (algorithm) return algorithm;
+    }
+  }
+  return 'HMAC_SHA1';
+}
+
+export function isSupportedAlgorithm(algorithm: string): boolean {
+  return Object.hasOwn(HASHES, algorithm.toUpperCase());
+}
 
 /** Posted form fields as a body parser gives them; a repeated name arrives as an array. */
 export type SignedParams = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export interface SignatureCheck {
+  /** The Auth Token, or a SharedKey secret for HMAC_SHA256 signatures. */
   authToken: string;
+  /** HMAC_SHA1 (default) or HMAC_SHA256. */
+  algorithm?: string;
   /** The `X-Twilio-Signature` header as received (absent, or repeated, never validates). */
   signature: string | readonly string[] | undefined;
   /** The full public URL Twilio requested, query string included. */
@@ -24,8 +50,10 @@ export interface SignatureResult {
 }
 
 /** The signature Twilio would send for this URL and form body. */
-export function computeTwilioSignature(authToken: string, url: string, params: SignedParams = {}): string {
-  const hmac = createHmac('sha1', authToken);
+export function computeTwilioSignature(authToken: string, url: string, params: SignedParams = {}, algorithm = 'HMAC_SHA1'): string {
+  const hash = HASHES[algorithm.toUpperCase()];
+  if (!hash) throw new Error(`unsupported webhook signature algorithm: ${algorithm}`);
+  const hmac = createHmac(hash, authToken);
   hmac.update(url, 'utf8');
   for (const name of Object.keys(params).sort()) {
     const value = params[name];
@@ -46,21 +74,26 @@ export function computeTwilioSignature(authToken: string, url: string, params: S
  * The scheme is never changed: an https-signed header does not validate a wss URL, nor the reverse.
  */
 export function validateTwilioSignature(check: SignatureCheck): SignatureResult {
-  const { authToken, signature, url, params = {} } = check;
-  if (typeof signature !== 'string' || signature === '' || authToken === '') return { valid: false };
+  const { authToken, signature, url, params = {}, algorithm = 'HMAC_SHA1' } = check;
+  if (typeof signature !== 'string' || signature === '' || authToken === '' || !isSupportedAlgorithm(algorithm)) return { valid: false };
   const received = Buffer.from(signature, 'utf8');
   for (const candidate of candidateUrls(url)) {
-    const expected = Buffer.from(computeTwilioSignature(authToken, candidate, params), 'utf8');
+    const expected = Buffer.from(computeTwilioSignature(authToken, candidate, params, algorithm), 'utf8');
     // Lengths are fixed by SHA-1, so an early length mismatch leaks nothing secret.
     if (expected.length === received.length && timingSafeEqual(expected, received)) return { valid: true, matchedUrl: candidate };
   }
   return { valid: false };
 }
 
-/** The URL forms tried by `validateTwilioSignature`, as given first, without duplicates. */
+/**
+ * The URL forms tried by `validateTwilioSignature`, as given first, without duplicates: as the `twilio` package's
+ * `validateRequest` tries them (as received, `new URL()`-normalised, and that with the query string re-encoded the way
+ * Node's legacy `querystring` does), each with and without the port.
+ */
 export function candidateUrls(url: string): string[] {
   const forms = new Set<string>();
-  for (const base of [url, normalised(url)]) {
+  const normalisedUrl = normalised(url);
+  for (const base of [url, normalisedUrl, normalisedUrl && withLegacyQuerystring(normalisedUrl)]) {
     if (base === undefined) continue;
     for (const variant of portAndUserInfoVariants(base)) {
       forms.add(variant);
@@ -126,4 +159,11 @@ function normalised(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The query string re-encoded the way Node's legacy `querystring` module does (e.g. `%27` for `'`). */
+function withLegacyQuerystring(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1 || queryStart === url.length - 1) return url;
+  return `${url.slice(0, queryStart)}?${stringifyQuery(parseQuery(url.slice(queryStart + 1)))}`;
 }

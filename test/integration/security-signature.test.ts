@@ -71,6 +71,32 @@ describe('X-Twilio-Signature on the webhook', () => {
     expect(h.model.sessions).toHaveLength(0);
   });
 
+  it('accepts a SharedKey signature (X-Twilio-Webhooks-Signature-Settings, HMAC_SHA256) when the key is configured, as the twilio package validates it', async () => {
+    h = await startHarness({ config: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_URL, TWILIO_WEBHOOK_SHARED_KEY: 'shared-secret' } });
+    const settings = 'key=webhooks_sharedkey_1,algorithm=HMAC_SHA256';
+    const signature = computeTwilioSignature('shared-secret', WEBHOOK_URL, form, 'HMAC_SHA256');
+    expect((twilio as unknown as { validateRequest: (...a: unknown[]) => boolean }).validateRequest('shared-secret', signature, WEBHOOK_URL, form, 'HMAC_SHA256')).toBe(true);
+    const ok = await h.webhook('?orgId=org_luigis', form, { 'x-twilio-signature': signature, 'x-twilio-webhooks-signature-settings': settings });
+    expect(ok.status).toBe(200);
+    // The same header with an Auth-Token signature, or an algorithm nobody knows, is refused.
+    const authTokenSigned = computeTwilioSignature(AUTH_TOKEN, WEBHOOK_URL, form);
+    const wrongKey = await h.webhook('?orgId=org_luigis', form, { 'x-twilio-signature': authTokenSigned, 'x-twilio-webhooks-signature-settings': settings });
+    expect(wrongKey.status).toBe(403);
+    const unknownAlgorithm = await h.webhook('?orgId=org_luigis', form, { 'x-twilio-signature': signature, 'x-twilio-webhooks-signature-settings': 'key=k,algorithm=HMAC_MD5' });
+    expect(unknownAlgorithm.status).toBe(403);
+    expect(await rejections(h, 'webhook_signature', 'unsupported-algorithm')).toBe(1);
+  });
+
+  it('refuses a SharedKey signature when no shared key is configured (and says why)', async () => {
+    const h = await signedHarness();
+    const res = await h.webhook('?orgId=org_luigis', form, {
+      'x-twilio-signature': computeTwilioSignature('shared-secret', WEBHOOK_URL, form, 'HMAC_SHA256'),
+      'x-twilio-webhooks-signature-settings': 'key=k,algorithm=HMAC_SHA256',
+    });
+    expect(res.status).toBe(403);
+    expect(await rejections(h, 'webhook_signature', 'no-shared-key')).toBe(1);
+  });
+
   it('is off without TWILIO_AUTH_TOKEN (local dev), with a loud start-up warning', async () => {
     h = await startHarness();
     const res = await h.webhook('?orgId=org_luigis', form);
@@ -88,6 +114,19 @@ describe('X-Twilio-Signature on the WebSocket upgrade', () => {
       await call.hangUp();
     }
     expect(h.model.sessions).toHaveLength(2);
+  });
+
+  it('rebuilds the signed URL behind a proxy that forwards the WebSocket scheme (X-Forwarded-Proto: wss)', async () => {
+    h = await startHarness({ config: { TWILIO_AUTH_TOKEN: AUTH_TOKEN } });
+    const call = await h.call({
+      headers: {
+        'X-Twilio-Signature': computeTwilioSignature(AUTH_TOKEN, 'wss://proxy.example.com/ws/twilio'),
+        'X-Forwarded-Proto': 'wss',
+        'X-Forwarded-Host': 'proxy.example.com',
+      },
+    });
+    await call.waitForAudio(100, 3000);
+    expect(h.model.sessions).toHaveLength(1);
   });
 
   it('refuses the upgrade with 403 (no WebSocket, no model session) for a missing, https-form or wrong-host signature', async () => {

@@ -45,6 +45,12 @@ describe('publicHttpUrl', () => {
     expect(() => publicHttpUrl({ headers: { host: 'h', 'x-forwarded-proto': 'ftp' }, url: '/x' })).toThrow(/X-Forwarded-Proto/);
   });
 
+  it('reads the WebSocket schemes some proxies forward on an upgrade as https and http', () => {
+    expect(publicHttpUrl({ headers: { host: 'h.example', 'x-forwarded-proto': 'wss' }, url: '/ws/twilio' })).toBe('https://h.example/ws/twilio');
+    expect(publicHttpUrl({ headers: { host: 'h.example', 'x-forwarded-proto': 'WS' }, url: '/ws/twilio' })).toBe('http://h.example/ws/twilio');
+    expect(publicWsUrl('/ws/twilio', { headers: { host: 'h.example', 'x-forwarded-proto': 'wss' } })).toBe('wss://h.example/ws/twilio');
+  });
+
   it('accepts a bracketed IPv6 host with a port', () => {
     expect(publicHttpUrl({ headers: { host: '[::1]:8080' }, url: '/x' })).toBe('http://[::1]:8080/x');
   });

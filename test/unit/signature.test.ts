@@ -1,6 +1,7 @@
+import querystring from 'node:querystring';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { candidateUrls, computeTwilioSignature, validateTwilioSignature } from '../../src/twilio/signature.js';
+import { candidateUrls, computeTwilioSignature, signatureAlgorithm, validateTwilioSignature } from '../../src/twilio/signature.js';
 
 const { validateRequest, getExpectedTwilioSignature } = twilio;
 
@@ -21,7 +22,7 @@ const incomingCallParams = {
   To: '+15559870002',
 };
 
-// Every row of protocols §A8.
+// Worked examples of Twilio's signature, checked against the twilio package's validateRequest.
 const vectors: { token: string; url: string; params: Record<string, string>; signature: string }[] = [
   { token: '12345', url: 'https://example.com/myapp.php?foo=1&bar=2', params: workedExampleParams, signature: 'L/OH5YylLD5NRKLltdqwSvS0BnU=' },
   { token: '12345', url: 'https://mycompany.com/myapp.php?foo=1&bar=2', params: mycompanyParams, signature: '0/KCTR6DLpKmkAf8muzZqo1nDgQ=' },
@@ -223,5 +224,62 @@ describe('cross-check against the twilio package', () => {
     const signature = getExpectedTwilioSignature('t', 'wss://a.example.com/ws/twilio/', {});
     expect(validateRequest('t', signature, 'wss://a.example.com/ws/twilio', {})).toBe(false);
     expect(validateTwilioSignature({ authToken: 't', signature, url: 'wss://a.example.com/ws/twilio' }).valid).toBe(true);
+  });
+});
+
+describe('signatures Twilio makes with a Webhook Setting (SharedKey, HMAC_SHA256)', () => {
+  const { validateRequest: officialValidate, getSignatureAlgorithm } = twilio as unknown as {
+    validateRequest: (secret: string, signature: string, url: string, params: object, algorithm?: string) => boolean;
+    getSignatureAlgorithm: (header?: string) => string;
+  };
+  const url = 'https://bridge.example.com/twiml/start?orgId=org_luigis';
+  const header = 'key=webhooks_sharedkey_abc,algorithm=HMAC_SHA256';
+
+  it('reads the algorithm from the settings header as the twilio package does', () => {
+    for (const value of [header, 'algorithm=HMAC_SHA1', 'key=x', '', undefined, ' algorithm = HMAC_SHA256 ']) {
+      expect(signatureAlgorithm(value)).toBe(getSignatureAlgorithm(value));
+    }
+  });
+
+  it('computes and accepts an HMAC_SHA256 signature exactly when the twilio package does', () => {
+    const signature = computeTwilioSignature('shared-secret', url, incomingCallParams, 'HMAC_SHA256');
+    expect(officialValidate('shared-secret', signature, url, incomingCallParams, 'HMAC_SHA256')).toBe(true);
+    expect(validateTwilioSignature({ authToken: 'shared-secret', algorithm: 'HMAC_SHA256', signature, url, params: incomingCallParams }).valid).toBe(true);
+    // The same signature is not an HMAC_SHA1 one, nor valid with the Auth Token.
+    expect(validateTwilioSignature({ authToken: 'shared-secret', signature, url, params: incomingCallParams }).valid).toBe(false);
+    expect(validateTwilioSignature({ authToken: 'auth-token', algorithm: 'HMAC_SHA256', signature, url, params: incomingCallParams }).valid).toBe(false);
+  });
+
+  it('refuses an algorithm it does not know', () => {
+    expect(validateTwilioSignature({ authToken: 'k', algorithm: 'HMAC_MD5', signature: 'x', url }).valid).toBe(false);
+    expect(() => computeTwilioSignature('k', url, {}, 'HMAC_MD5')).toThrow(/unsupported/);
+  });
+});
+
+describe('URL forms the twilio package also accepts', () => {
+  // Query strings a back end may have signed in another encoding: `new URL()` normalises some characters, and
+  // Node's legacy querystring re-encodes others (e.g. ' as %27).
+  const urls = [
+    "https://bridge.example.com/twiml/start?orgId=luigi's&x=a b",
+    'https://bridge.example.com/twiml/start?orgId=%27q%27&note=caf%C3%A9',
+    'https://bridge.example.com:443/twiml/start?a=1&b=(2)',
+    'https://bridge.example.com/twiml/start?orgId=o~1*2!',
+  ];
+  const signers = (url: string) => {
+    const forms = [url, new URL(url).toString()];
+    const legacy = (u: string) => {
+      const q = u.indexOf('?');
+      return `${u.slice(0, q)}?${querystring.stringify(querystring.parse(u.slice(q + 1)))}`;
+    };
+    return [...forms, ...forms.map(legacy)];
+  };
+
+  it.each(urls)('accepts the same signatures as validateRequest for %s', (url) => {
+    for (const signedUrl of signers(url)) {
+      const signature = getExpectedTwilioSignature('tok', signedUrl, incomingCallParams);
+      const official = validateRequest('tok', signature, url, incomingCallParams);
+      expect(validateTwilioSignature({ authToken: 'tok', signature, url, params: incomingCallParams }).valid).toBe(official);
+      expect(official).toBe(true);
+    }
   });
 });
