@@ -27,7 +27,7 @@ export interface ReferenceRelay {
 
 // The same session the bridge asks for, so both targets make the model do the same work.
 const SESSION_UPDATE = JSON.stringify(
-  buildSessionUpdate({ instructions: 'You take phone orders for a restaurant.', voice: 'marin', tools: [], language: 'en' }),
+  buildSessionUpdate({ model: 'gpt-realtime-2.1', instructions: 'You take phone orders for a restaurant.', voice: 'marin', tools: [], transcription: { model: 'gpt-live-transcribe', languages: ['en'], keywords: [] } }),
 );
 const GREETING = JSON.stringify({ type: 'response.create', response: { instructions: 'Greet the caller.' } });
 const MAX_BUFFERED_FRAMES = 500;

@@ -22,6 +22,11 @@ const wsUrl = z
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+const orgModels = z
+  .string()
+  .regex(/^\s*[^=,\s]+\s*=\s*[\w.-]+\s*(,\s*[^=,\s]+\s*=\s*[\w.-]+\s*)*$/, { error: 'expected orgId=model pairs separated by commas' })
+  .transform((v) => new Map(v.split(',').map((pair) => pair.split('=').map((x) => x.trim()) as [string, string])));
+
 const int = (def: number, min: number, max: number) =>
   z.preprocess(
     blankToUndefined,
@@ -43,7 +48,12 @@ const envSchema = z.object({
 
   OPENAI_API_KEY: z.string({ error: 'required: the OpenAI API key (sk-…)' }).trim().min(1, { error: 'required: the OpenAI API key (sk-…)' }),
   OPENAI_REALTIME_URL: wsUrl.default('wss://api.openai.com/v1/realtime'),
-  OPENAI_REALTIME_MODEL: z.string().trim().min(1).default('gpt-realtime'),
+  OPENAI_REALTIME_MODEL: z.string().trim().min(1).default('gpt-realtime-2.1'),
+  /** Per-org model overrides, e.g. `org_a=gpt-realtime-2.1-mini,org_b=gpt-realtime-2.1`. */
+  OPENAI_MODEL_BY_ORG: z.preprocess(blankToUndefined, orgModels.optional()),
+  /** For reasoning models (gpt-realtime-2 and later). */
+  OPENAI_REASONING_EFFORT: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh'], { error: 'expected minimal, low, medium, high or xhigh' }).default('low'),
+  OPENAI_TRANSCRIPTION_MODEL: z.string().trim().min(1).default('gpt-live-transcribe'),
   OPENAI_VOICE: optionalString,
 
   APP_URL: z.string({ error: 'required: base URL of the main app, e.g. https://app.example.com' }).pipe(httpUrl),
@@ -73,6 +83,11 @@ const envSchema = z.object({
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** The Realtime model an org's calls use. */
+export function modelForOrg(config: Config, orgId: string): string {
+  return config.OPENAI_MODEL_BY_ORG?.get(orgId) ?? config.OPENAI_REALTIME_MODEL;
+}
 
 /** Parses an environment map into a Config, or throws a one-line ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {

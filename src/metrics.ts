@@ -17,7 +17,7 @@ export const TOOL_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 
 /**
  * Token counter directions. `input` counts *uncached* input only and `input_cached` the cached part, so the two add
- * up to the billed input (the API's `cached_tokens` is a subset of `input_tokens`, §B9).
+ * up to the billed input (the API's `cached_tokens` is a subset of `input_tokens`).
  */
 export type TokenDirection = 'input' | 'input_cached' | 'output';
 export type TokenModality = 'text' | 'audio';
@@ -49,6 +49,8 @@ export interface Metrics {
   tokens(direction: TokenDirection, modality: TokenModality): Counter.Internal;
   /** Adds one response's tokens (from `tokenBreakdown(usage)`) to the token counters. */
   recordTokens(tokens: TokenCounts): void;
+  /** Seconds of caller audio billed for transcription (models priced by duration). */
+  readonly transcriptionSeconds: Counter;
   rejections(check: RejectedCheck, reason: string): Counter.Internal;
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -113,6 +115,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         if (t.output > 0) tokenChild('output', modality).inc(t.output);
       }
     },
+    transcriptionSeconds: counter('transcription_seconds_total', 'Seconds of caller audio billed for transcription (models priced by duration).'),
     rejections: boundedPairChildren((check, reason) => rejections.labels(check, reason)),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

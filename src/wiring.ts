@@ -16,14 +16,22 @@ import { greetingInstructions } from './ordering/instructions.js';
 import { buildToolDefinitions } from './ordering/tool-definitions.js';
 import { createOrderingTools } from './ordering/tools.js';
 import type { ServerDeps } from './server.js';
+import { checkModelRetirement, type ModelRetirement } from './realtime/model-retirement.js';
 import { createTwilioRestClient, twilioApiBaseUrl } from './twilio/rest-client.js';
 
 export interface Runtime {
   serverDeps: ServerDeps;
   appClient: AppClient;
   submitter: OrderSubmitter;
+  /** The start-up check of the models' shutdown dates (in the background; it never rejects). */
+  modelCheck: Promise<ModelRetirement[]>;
   /** Stops background work (redelivery timers, keep-alive sockets); pending orders stay in the outbox. */
   stop(): Promise<void>;
+}
+
+/** Every Realtime and transcription model this configuration can use. */
+function modelsInUse(config: Config): string[] {
+  return [config.OPENAI_REALTIME_MODEL, ...(config.OPENAI_MODEL_BY_ORG?.values() ?? []), config.OPENAI_TRANSCRIPTION_MODEL];
 }
 
 /** Builds the production collaborators from the config: main-app client and cache, orders, Twilio REST, ordering. */
@@ -51,10 +59,12 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     toolsForCall: (org, context) => createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, submitter, clock, logger }),
     transferNumber,
   };
+  const modelCheck = checkModelRetirement({ realtimeUrl: config.OPENAI_REALTIME_URL, apiKey: config.OPENAI_API_KEY, models: modelsInUse(config), now: clock.wallNow(), logger });
   return {
     serverDeps: { config, logger, clock, orgs, behaviour, orders: submitter, ...(control ? { control } : {}) },
     appClient,
     submitter,
+    modelCheck,
     stop: async () => {
       submitter.stop();
       await appClient.close();

@@ -1,8 +1,10 @@
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import type { OrgConfigResult } from '../main-app/app-client.js';
 import type { OrgConfig } from '../main-app/org-config.js';
+import { menuItemNames } from '../ordering/menu.js';
+import { orgLanguages } from '../phrases/phrases.js';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { modelForOrg, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RealtimeFunctionTool } from 'openai/resources/realtime/realtime';
 import type { CallContext, CallProfile, CallSetup, OrderingSession } from '../call/call-types.js';
@@ -63,10 +65,12 @@ export class CallSetupFactory {
   sessionUpdateFor(org: OrgConfig): SessionUpdateEvent {
     const { behaviour, config } = this.deps;
     return buildSessionUpdate({
+      model: modelForOrg(config, org.orgId),
       instructions: behaviour.instructions(org),
       voice: config.OPENAI_VOICE ?? org.voice,
       tools: behaviour.toolDefinitions(org),
-      language: org.language.split('-')[0]!.toLowerCase(),
+      transcription: { model: config.OPENAI_TRANSCRIPTION_MODEL, languages: orgLanguages(org), keywords: menuItemNames(org) },
+      reasoningEffort: config.OPENAI_REASONING_EFFORT,
     });
   }
 
@@ -75,12 +79,16 @@ export class CallSetupFactory {
     const update = this.sessionUpdateFor(org);
     if (this.deps.openLink) return this.deps.openLink(update, logger);
     const { config, clock } = this.deps;
-    return openModelLink({ url: config.OPENAI_REALTIME_URL, model: config.OPENAI_REALTIME_MODEL, apiKey: config.OPENAI_API_KEY, sessionUpdate: update, clock, logger });
+    return openModelLink({ url: config.OPENAI_REALTIME_URL, model: modelForOrg(config, org.orgId), apiKey: config.OPENAI_API_KEY, sessionUpdate: update, clock, logger });
   }
 
   /** Everything a call needs once its stream started: a warm link when one waits, else a cold one. */
   async setupFor(context: CallContext, logger: Logger, warm?: Promise<ModelLink>): Promise<CallSetup> {
-    const org = await this.org(context.orgId);
+    const org = await this.org(context.orgId).catch((err: unknown) => {
+      // The session opened while the phone rang is claimed: nobody else will close it.
+      void warm?.then((link) => link.close(1000, 'call setup failed'), () => undefined);
+      throw err;
+    });
     let link: ModelLink | undefined;
     if (warm) {
       link = await warm.catch(() => undefined);

@@ -1,11 +1,12 @@
 import type { WebSocket } from 'ws';
 import { Call } from '../call/call.js';
 import type { CallContext, CallSettings } from '../call/call-types.js';
-import type { Config } from '../config.js';
+import { modelForOrg, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { boundedTwilioPort } from '../ops/bounded-twilio-port.js';
 import { CallMetricsObserver } from '../ops/call-metrics-observer.js';
 import { CallReport } from '../ops/call-report.js';
+import { realtimeRates, transcriptionUsdPerMinute } from '../ops/prices.js';
 import { phoneLine } from '../twilio/phone-line.js';
 import type { BridgeDeps } from './deps.js';
 
@@ -30,14 +31,17 @@ export function callSettings(config: Config): Partial<CallSettings> {
  * metrics and the call record from the call's observer, and logs the record (`call record`) when it ends.
  */
 export function startCall(context: CallContext, socket: WebSocket, deps: BridgeDeps, log: Logger): Call {
+  const model = modelForOrg(deps.config, context.orgId);
   const observer = new CallMetricsObserver(
     deps.metrics,
     new CallReport({
       callSid: context.callSid,
       streamSid: context.streamSid,
       orgId: context.orgId,
-      model: deps.config.OPENAI_REALTIME_MODEL,
+      model,
       startedAtMs: deps.clock.now(),
+      rates: realtimeRates(model),
+      transcriptionUsdPerMinute: transcriptionUsdPerMinute(deps.config.OPENAI_TRANSCRIPTION_MODEL),
     }),
   );
   const warm = deps.prewarm.claim(context.callSid);

@@ -104,6 +104,8 @@ export interface CallObserver {
   orderSubmitted?(orderId: string): void;
   toolFinished?(name: string, outcome: string, ms: number): void;
   usage?(usage: unknown): void;
+  /** Transcription billed for the caller's audio (tokens or seconds). */
+  transcriptionUsage?(usage: unknown): void;
   ended?(reason: EndReason): void;
 }
 

@@ -4,11 +4,11 @@ import { Waiters } from '../lib/waiters.js';
 import type { Logger } from '../logger.js';
 import type { TwilioInbound } from '../twilio/messages.js';
 import { CallTimers } from './call-timers.js';
-import { cartNote, DEFAULT_APOLOGY, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, type CallDecision } from './call-policy.js';
+import { DEFAULT_APOLOGY, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, type CallDecision } from './call-policy.js';
 import { callToolBox, TRANSFER_TO_STAFF } from './call-tools.js';
 import type { CallAction, CallContext, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
 import { Conversation, type Turn } from './conversation.js';
-import { reconnectModel } from './model-reconnect.js';
+import { ModelSession } from './model-session.js';
 import type { ModelPort, ModelPortEvent } from './model-port.js';
 import { ToolRound } from './tool-round.js';
 
@@ -31,6 +31,7 @@ export class Call {
   private readonly conversation: Conversation;
   private readonly timers: CallTimers;
   private readonly stopped = new AbortController();
+  private readonly session: ModelSession;
   private readonly endWaiters = new Waiters<EndReason>();
   private setup: CallSetup | undefined;
   private recycleTimer: TimerHandle | undefined;
@@ -45,6 +46,8 @@ export class Call {
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
     this.conversation = new Conversation({ twilio: opts.line, streamSid: opts.context.streamSid, clock: opts.clock, log: opts.logger, observer: opts.observer });
     this.timers = new CallTimers(opts.clock, this.settings.timers, (timer) => this.act(onTimer(timer)));
+    const listener = (event: ModelPortEvent) => this.modelEvent(event);
+    this.session = new ModelSession({ conversation: this.conversation, clock: opts.clock, log: opts.logger, signal: this.stopped.signal, listener });
     this.timers.start();
     opts.setup.then(
       (setup) => this.modelReady(setup),
@@ -152,8 +155,7 @@ export class Call {
     this.setup = setup;
     this.currentPhase = 'live';
     this.conversation.useTools(new ToolRound(callToolBox(setup.profile.ordering, (action) => this.canDo(action)), this.clock, this.settings.toolTimeoutMs, this.log));
-    this.attachModel(setup.port);
-    this.conversation.brief(setup.profile.contextNote);
+    this.session.start(setup);
     const { recycleAfterMs } = this.settings;
     if (recycleAfterMs) this.recycleTimer = this.clock.setTimeout(() => ((this.recycleDue = true), this.maybeCallerTurn()), recycleAfterMs);
     this.conversation.request({ purpose: 'greeting', prompt: setup.profile.greetingPrompt, dropIfPreempted: true });
@@ -221,54 +223,28 @@ export class Call {
     if (error.fatal) void this.end('model-error', { apology: true });
   }
 
-  /** The model session ended under the call: reconnect with the call so far, or apologise and end. */
+  /** The model session ended under the call: carry on in a new one with the call so far, or apologise and end. */
   private async modelClosed(closed: Extract<ModelPortEvent, { type: 'closed' }>): Promise<void> {
     if (this.ended) return;
     this.log.warn({ code: closed.code, reason: closed.reason, expired: closed.expired }, 'model socket closed');
     const agentOwesAnswer = this.conversation.agentOwesAnswer;
     this.conversation.drop();
-    const port = closed.fatal ? undefined : await this.reopen();
-    if (this.ended) return port?.close();
-    if (!port) return this.end('model-closed', { apology: true });
+    const replaced = !closed.fatal && (await this.session.replace('lost'));
+    if (this.ended) return;
+    if (!replaced) return this.end('model-closed', { apology: true });
     this.observer?.modelReconnected?.();
-    this.resumeOn(port);
-    if (agentOwesAnswer || this.closing) this.conversation.request({ purpose: 'resume', prompt: PROMPTS.resume });
-  }
-
-  private reopen(): Promise<ModelPort | undefined> {
-    const reconnect = this.setup?.reconnect;
-    if (!reconnect) return Promise.resolve(undefined);
-    return reconnectModel({ open: reconnect, clock: this.clock, logger: this.log, signal: this.stopped.signal });
-  }
-
-  /** Carries the call on in a replacement session: the call's facts, the conversation so far and the cart first. */
-  private resumeOn(port: ModelPort): void {
-    this.attachModel(port);
-    const profile = this.setup!.profile;
-    this.conversation.brief(profile.contextNote, profile.ordering && cartNote(profile.ordering.cartSnapshot()));
-  }
-
-  /** Proactive replacement before the model's session limit, at a turn boundary. */
-  private async recycle(): Promise<void> {
-    this.recycleDue = false;
-    if (!this.conversation.session) return;
-    this.log.info('recycling the model session before it expires');
-    const port = await this.reopen();
-    if (!port || this.ended) return port?.close();
-    this.conversation.drop()?.close('recycled');
-    this.resumeOn(port);
-  }
-
-  private attachModel(port: ModelPort): void {
-    this.conversation.use(port, (event) => this.modelEvent(event));
-    this.log.info({ droppedFrames: this.conversation.droppedFrames }, 'model session attached');
+    if (!this.conversation.hasSpoken) this.conversation.request({ purpose: 'greeting', prompt: this.setup!.profile.greetingPrompt, dropIfPreempted: true });
+    else if (agentOwesAnswer || this.closing) this.conversation.request({ purpose: 'resume', prompt: PROMPTS.resume });
   }
 
   /** Nobody talks and nothing runs: the caller's turn (the silence timer starts, a due recycle happens). */
   private maybeCallerTurn(): void {
     if (!this.conversation.idle || this.closing) return;
     if (this.timers.agentFinishedSpeaking()) this.log.debug('waiting for the caller');
-    if (this.recycleDue) void this.recycle();
+    if (this.recycleDue) {
+      this.recycleDue = false;
+      void this.session.replace('recycle');
+    }
   }
 
   /** Marks the call as ending for `reason`; false when it already is. */

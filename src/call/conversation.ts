@@ -61,6 +61,11 @@ export class Conversation {
     return this.floor.playing;
   }
 
+  /** Whether any of the agent's audio reached the caller yet (the greeting, normally). */
+  get hasSpoken(): boolean {
+    return this.floor.hasSpoken;
+  }
+
   /** Nobody talks and nothing runs. */
   get idle(): boolean {
     return !this.floor.playing && !this.floor.responding && !this.tools?.running;
@@ -146,6 +151,7 @@ export class Conversation {
         this.opts.log.info({ [event.role]: event.text }, `${event.role} said`);
         return undefined;
       case 'transcription-usage':
+        this.opts.observer?.transcriptionUsage?.(event.usage);
         return undefined;
     }
   }

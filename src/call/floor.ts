@@ -45,6 +45,10 @@ export class Floor {
     return this.ledger.hasUnplayedAudio();
   }
 
+  get hasSpoken(): boolean {
+    return this.lastSpoken !== undefined;
+  }
+
   /** True while a response is requested or running. */
   get responding(): boolean {
     return this.responses.busy;

@@ -58,6 +58,12 @@ export class CallMetricsObserver implements CallObserver {
     this.report.setOrderId(orderId);
   }
 
+  transcriptionUsage(usage: unknown): void {
+    this.report.addTranscription(usage);
+    const seconds = (usage as { type?: unknown; seconds?: unknown } | undefined)?.type === 'duration' ? (usage as { seconds: unknown }).seconds : undefined;
+    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) this.metrics.transcriptionSeconds.inc(seconds);
+  }
+
   usage(usage: unknown): void {
     // tokenBreakdown counts only finite non-negative numbers, so a malformed usage object adds nothing.
     const typed = usage as RealtimeResponseUsage | undefined;

@@ -20,22 +20,23 @@ export interface TokenCounts {
 /** USD per 1M tokens, per modality, for uncached input, cached input and output. */
 export type RateTable = Record<keyof TokenCounts, ModalityTokens>;
 
-/**
- * gpt-realtime list prices in USD per 1M tokens. Prices change and differ by model: pass another table to
- * `new CallReport({ rates })` (e.g. from config) rather than editing this one.
- */
-export const DEFAULT_REALTIME_RATES_USD_PER_1M: Readonly<RateTable> = Object.freeze({
-  audio: Object.freeze({ input: 32, inputCached: 0.4, output: 64 }),
-  text: Object.freeze({ input: 4, inputCached: 0.4, output: 16 }),
-});
-
 export interface CallReportStart {
   callSid: string;
   streamSid?: string;
   orgId?: string;
   model?: string;
   startedAtMs: number;
+  /** The Realtime model's prices (`ops/prices.ts` `realtimeRates`); without them the cost counts only transcription. */
   rates?: RateTable;
+  /** USD per minute of caller audio transcribed (for models priced by duration). */
+  transcriptionUsdPerMinute?: number;
+}
+
+/** Transcription billed for the caller's audio, from `conversation.item.input_audio_transcription.completed` usage. */
+export interface TranscriptionUsage {
+  seconds: number;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface LatencySummary {
@@ -63,6 +64,9 @@ export interface CallRecord {
   tokens: TokenCounts;
   /** Raw `input_tokens` / `output_tokens` sums, which also count image tokens (not priced). */
   tokenTotals: { input: number; output: number };
+  /** Share of the input that came from the model's prompt cache (0 to 1), or null before any input. */
+  cachedInputShare: number | null;
+  transcription: TranscriptionUsage;
   estimatedCostUsd: number;
   orderId: string | null;
 }
@@ -86,7 +90,7 @@ export function tokenBreakdown(usage: RealtimeResponseUsage | undefined): TokenC
   };
 }
 
-export function estimateCostUsd(tokens: TokenCounts, rates: RateTable = DEFAULT_REALTIME_RATES_USD_PER_1M): number {
+export function estimateCostUsd(tokens: TokenCounts, rates: RateTable): number {
   let microUsd = 0;
   for (const modality of ['text', 'audio'] as const) {
     const t = tokens[modality];
@@ -108,7 +112,7 @@ export class CallReport {
   private readonly tokens = emptyTokenCounts();
   private readonly tokenTotals = { input: 0, output: 0 };
   private readonly turnLatencies: number[] = [];
-  private readonly rates: RateTable;
+  private readonly transcription: TranscriptionUsage = { seconds: 0, inputTokens: 0, outputTokens: 0 };
   private responses = 0;
   private bargeIns = 0;
   private modelReconnects = 0;
@@ -116,9 +120,7 @@ export class CallReport {
   private endReason: string | null = null;
   private orderId: string | null = null;
 
-  constructor(private readonly start: CallReportStart) {
-    this.rates = start.rates ?? DEFAULT_REALTIME_RATES_USD_PER_1M;
-  }
+  constructor(private readonly start: CallReportStart) {}
 
   /** Adds the usage of one `response.done` (`response.usage`, possibly absent). */
   addUsage(usage: RealtimeResponseUsage | undefined): void {
@@ -129,6 +131,16 @@ export class CallReport {
     }
     this.tokenTotals.input += count(usage?.input_tokens);
     this.tokenTotals.output += count(usage?.output_tokens);
+  }
+
+  /** Adds one transcription's usage: `{ type: "duration", seconds }` or `{ type: "tokens", input_tokens, output_tokens }`. */
+  addTranscription(usage: unknown): void {
+    const u = (usage ?? {}) as { type?: unknown; seconds?: number; input_tokens?: number; output_tokens?: number };
+    if (u.type === 'duration') this.transcription.seconds += count(u.seconds);
+    if (u.type === 'tokens') {
+      this.transcription.inputTokens += count(u.input_tokens);
+      this.transcription.outputTokens += count(u.output_tokens);
+    }
   }
 
   /** One answered caller turn: end of caller speech to playout, in ms. Non-finite or negative values are ignored. */
@@ -157,6 +169,12 @@ export class CallReport {
     this.endReason ??= reason;
   }
 
+  private estimatedCost(tokens: TokenCounts): number {
+    const model = this.start.rates ? estimateCostUsd(tokens, this.start.rates) : 0;
+    const transcription = (this.transcription.seconds / 60) * (this.start.transcriptionUsdPerMinute ?? 0);
+    return Math.round((model + transcription) * 1e6) / 1e6;
+  }
+
   finish(nowMs: number): CallRecord {
     const tokens: TokenCounts = { text: { ...this.tokens.text }, audio: { ...this.tokens.audio } };
     return {
@@ -178,10 +196,18 @@ export class CallReport {
       modelReconnects: this.modelReconnects,
       tokens,
       tokenTotals: { ...this.tokenTotals },
-      estimatedCostUsd: estimateCostUsd(tokens, this.rates),
+      cachedInputShare: cachedShare(tokens),
+      transcription: { ...this.transcription },
+      estimatedCostUsd: this.estimatedCost(tokens),
       orderId: this.orderId,
     };
   }
+}
+
+function cachedShare(tokens: TokenCounts): number | null {
+  const cached = tokens.text.inputCached + tokens.audio.inputCached;
+  const all = cached + tokens.text.input + tokens.audio.input;
+  return all === 0 ? null : Math.round((cached / all) * 1000) / 1000;
 }
 
 function count(value: number | undefined): number {

@@ -135,3 +135,8 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/** The names of every item on the menu, in menu order (words for the transcriber to expect). */
+export function menuItemNames(org: OrgConfig): string[] {
+  return org.menu.categories.flatMap((category) => category.items.map((item) => item.name));
+}

@@ -1,4 +1,4 @@
-import type { RealtimeFunctionTool, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
+import type { RealtimeFunctionTool, RealtimeReasoningEffort, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import { sessionUpdate } from './client-events.js';
 
 /** Server VAD with every field explicit: the API's defaults differ between models and have changed before. */
@@ -19,15 +19,30 @@ export const DEFAULT_VAD: VadSettings = {
 };
 
 export interface SessionSettings {
+  /** The Realtime model (it goes in the URL; here it decides whether `reasoning` may be sent). */
+  model: string;
   instructions: string;
   voice: string;
   tools: RealtimeFunctionTool[];
-  /** ISO-639-1 language for input transcription (e.g. "en"). */
-  language: string;
+  transcription: {
+    model: string;
+    /** ISO-639-1 codes the caller may speak: transcription is guided by them, not pinned to one. */
+    languages: string[];
+    /** Words the transcriber should expect (the menu's item names). */
+    keywords: string[];
+  };
+  /** For reasoning models only (gpt-realtime-2 and later). */
+  reasoningEffort?: RealtimeReasoningEffort;
   vad?: VadSettings;
 }
 
-export const TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
+/** Keywords the bridge passes to the transcriber at most (a long menu is cut, keeping its first items). */
+export const MAX_TRANSCRIPTION_KEYWORDS = 100;
+
+/** Whether a Realtime model takes `reasoning` (`RealtimeReasoning` in the `openai` package: gpt-realtime-2 and later). */
+export function isReasoningModel(model: string): boolean {
+  return /^gpt-realtime-([2-9]|\d{2,})/.test(model);
+}
 
 /** The GA `session.update`: μ-law both ways, untranscoded (`audio/pcmu`, the format Twilio streams). */
 export function buildSessionUpdate(settings: SessionSettings): SessionUpdateEvent {
@@ -39,7 +54,11 @@ export function buildSessionUpdate(settings: SessionSettings): SessionUpdateEven
     audio: {
       input: {
         format: { type: 'audio/pcmu' },
-        transcription: { model: TRANSCRIPTION_MODEL, language: settings.language },
+        transcription: {
+          model: settings.transcription.model,
+          languages: [...new Set(settings.transcription.languages.map((l) => l.split('-')[0]!.toLowerCase()))],
+          ...(settings.transcription.keywords.length > 0 ? { keywords: settings.transcription.keywords.slice(0, MAX_TRANSCRIPTION_KEYWORDS) } : {}),
+        },
         noise_reduction: { type: 'near_field' },
         turn_detection: {
           type: 'server_vad',
@@ -56,5 +75,6 @@ export function buildSessionUpdate(settings: SessionSettings): SessionUpdateEven
     tools: settings.tools,
     tool_choice: 'auto',
     max_output_tokens: 'inf',
+    ...(settings.reasoningEffort && isReasoningModel(settings.model) ? { reasoning: { effort: settings.reasoningEffort } } : {}),
   });
 }

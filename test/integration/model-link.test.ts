@@ -8,7 +8,7 @@ import { buildSessionUpdate } from '../../src/realtime/session-config.js';
 import { startRealtimeSim, type RealtimeSim } from '../../sim/realtime-server.js';
 
 const logger = createLogger('silent');
-const update = buildSessionUpdate({ instructions: 'x', voice: 'marin', tools: [], language: 'en' });
+const update = buildSessionUpdate({ model: 'gpt-realtime-2.1', instructions: 'x', voice: 'marin', tools: [], transcription: { model: 'gpt-live-transcribe', languages: ['en'], keywords: [] } });
 let closeAll: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of closeAll) await c();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, modelForOrg } from '../../src/config.js';
 
 const base = { OPENAI_API_KEY: 'sk-x', APP_URL: 'https://app.example.com/' };
 
@@ -11,10 +11,20 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
       OPENAI_REALTIME_URL: 'wss://api.openai.com/v1/realtime',
-      OPENAI_REALTIME_MODEL: 'gpt-realtime',
-      TWILIO_API_BASE_URL: 'https://api.twilio.com',
+      OPENAI_REALTIME_MODEL: 'gpt-realtime-2.1',
+      OPENAI_REASONING_EFFORT: 'low',
+      OPENAI_TRANSCRIPTION_MODEL: 'gpt-live-transcribe',
       APP_URL: 'https://app.example.com',
     });
+    expect(c.TWILIO_API_BASE_URL).toBeUndefined();
+  });
+
+  it('takes per-org models, and uses the default for other orgs', () => {
+    const c = loadConfig({ ...base, OPENAI_MODEL_BY_ORG: 'org_a=gpt-realtime-2.1-mini, org_b = gpt-realtime-2.1' });
+    expect(modelForOrg(c, 'org_a')).toBe('gpt-realtime-2.1-mini');
+    expect(modelForOrg(c, 'org_b')).toBe('gpt-realtime-2.1');
+    expect(modelForOrg(c, 'org_c')).toBe('gpt-realtime-2.1');
+    expect(() => loadConfig({ ...base, OPENAI_MODEL_BY_ORG: 'org_a:gpt' })).toThrow(/OPENAI_MODEL_BY_ORG/);
   });
 
   it.each([
@@ -25,6 +35,8 @@ describe('loadConfig', () => {
     [{ ...base, OPENAI_REALTIME_URL: 'https://api.openai.com/v1/realtime' }, 'OPENAI_REALTIME_URL'],
     [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ ...base, NODE_ENV: 'production' }, 'TWILIO_AUTH_TOKEN'],
+    [{ ...base, OPENAI_REASONING_EFFORT: 'max' }, 'OPENAI_REASONING_EFFORT'],
+    [{ ...base, TWILIO_REGION: 'Ireland' }, 'TWILIO_REGION'],
   ])('names the bad variable in one line: %o', (env, name) => {
     try {
       loadConfig(env);

@@ -1,3 +1,4 @@
+import { realtimeRates } from '../../src/ops/prices.js';
 import { describe, expect, it } from 'vitest';
 import { CallReport } from '../../src/ops/call-report.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -13,7 +14,7 @@ async function sample(metrics: ReturnType<typeof createMetrics>, name: string, l
 
 function observer() {
   const metrics = createMetrics({ defaultMetrics: false });
-  const obs = new CallMetricsObserver(metrics, new CallReport({ callSid: 'CA1', startedAtMs: 1000 }));
+  const obs = new CallMetricsObserver(metrics, new CallReport({ callSid: 'CA1', startedAtMs: 1000, rates: realtimeRates('gpt-realtime-2.1') }));
   return { metrics, obs };
 }
 
@@ -77,5 +78,18 @@ describe('callOutcome', () => {
     expect(callOutcome('setup-failed', false)).toBe('error');
     expect(callOutcome('shutdown', false)).toBe('shutdown');
     expect(callOutcome('caller-hung-up', false)).toBe('no_order');
+  });
+});
+
+describe('CallMetricsObserver: transcription', () => {
+  it('counts seconds of transcribed caller audio in metrics and the record', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const obs = new CallMetricsObserver(metrics, new CallReport({ callSid: 'CA1', startedAtMs: 0, transcriptionUsdPerMinute: 0.017 }));
+    obs.transcriptionUsage({ type: 'duration', seconds: 4.5 });
+    obs.transcriptionUsage({ type: 'duration', seconds: -1 });
+    obs.transcriptionUsage(undefined);
+    const series = await metrics.registry.getSingleMetric('voice_bridge_transcription_seconds_total')!.get();
+    expect(series.values[0]!.value).toBe(4.5);
+    expect(obs.finish('caller-hung-up', 1).transcription.seconds).toBe(4.5);
   });
 });

@@ -1,8 +1,8 @@
 import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
+import { realtimeRates } from '../../src/ops/prices.js';
 import { describe, expect, it } from 'vitest';
 import {
   CallReport,
-  DEFAULT_REALTIME_RATES_USD_PER_1M,
   estimateCostUsd,
   percentile,
   tokenBreakdown,
@@ -45,9 +45,16 @@ describe('tokenBreakdown', () => {
 });
 
 describe('estimateCostUsd', () => {
-  it('prices each bucket at its own rate with the gpt-realtime defaults', () => {
+  it('prices each bucket at its own rate (gpt-realtime)', () => {
     // text: 200×4 + 800×0.4 + 50×16 = 1920; audio: 200×32 + 100×0.4 + 200×64 = 19240; per 1M tokens.
-    expect(estimateCostUsd(tokenBreakdown(usage))).toBeCloseTo(0.02116, 10);
+    expect(estimateCostUsd(tokenBreakdown(usage), realtimeRates('gpt-realtime'))).toBeCloseTo(0.02116, 10);
+  });
+
+  it('prices 2.x text output at 24 per 1M, not gpt-realtime\'s 16', () => {
+    // text: 200×4 + 800×0.4 + 50×24 = 2320; audio as above 19240.
+    expect(estimateCostUsd(tokenBreakdown(usage), realtimeRates('gpt-realtime-2.1'))).toBeCloseTo(0.02156, 10);
+    expect(realtimeRates('gpt-realtime-2.1-mini').audio).toEqual({ input: 10, inputCached: 0.3, output: 20 });
+    expect(realtimeRates('gpt-realtime-2025-08-28')).toEqual(realtimeRates('gpt-realtime'));
   });
 
   it('uses a rate table passed in', () => {
@@ -55,13 +62,6 @@ describe('estimateCostUsd', () => {
     expect(estimateCostUsd(tokenBreakdown(usage), flat)).toBeCloseTo(1550 / 1e6, 10);
   });
 
-  it('exposes the documented default rates', () => {
-    expect(DEFAULT_REALTIME_RATES_USD_PER_1M).toEqual({
-      audio: { input: 32, inputCached: 0.4, output: 64 },
-      text: { input: 4, inputCached: 0.4, output: 16 },
-    });
-    expect(Object.isFrozen(DEFAULT_REALTIME_RATES_USD_PER_1M.audio)).toBe(true);
-  });
 });
 
 describe('percentile', () => {
@@ -93,13 +93,15 @@ describe('CallReport', () => {
       modelReconnects: 0,
       tokens: { text: { input: 0, inputCached: 0, output: 0 }, audio: { input: 0, inputCached: 0, output: 0 } },
       tokenTotals: { input: 0, output: 0 },
+      cachedInputShare: null,
+      transcription: { seconds: 0, inputTokens: 0, outputTokens: 0 },
       estimatedCostUsd: 0,
       orderId: null,
     });
   });
 
   it('accumulates usage, turns, barge-ins and identifiers into the finished record', () => {
-    const report = new CallReport({ callSid: 'CA1', streamSid: 'MZ1', orgId: 'org_1', model: 'gpt-realtime', startedAtMs: 10_000 });
+    const report = new CallReport({ callSid: 'CA1', streamSid: 'MZ1', orgId: 'org_1', model: 'gpt-realtime', startedAtMs: 10_000, rates: realtimeRates('gpt-realtime') });
     report.addUsage(usage);
     report.addUsage(usage);
     report.addUsage(undefined);
@@ -140,6 +142,20 @@ describe('CallReport', () => {
     const report = new CallReport({ callSid: 'CA1', startedAtMs: 0, rates: free });
     report.addUsage(usage);
     expect(report.finish(1).estimatedCostUsd).toBe(0);
+  });
+
+  it('counts transcription by duration into the cost, and reports the cached share of the input', () => {
+    const report = new CallReport({ callSid: 'CA1', startedAtMs: 0, transcriptionUsdPerMinute: 0.017 });
+    report.addTranscription({ type: 'duration', seconds: 30 });
+    report.addTranscription({ type: 'duration', seconds: 90 });
+    report.addTranscription({ type: 'tokens', input_tokens: 12, output_tokens: 3, total_tokens: 15 });
+    report.addTranscription('garbage');
+    report.addUsage(usage);
+    const record = report.finish(1);
+    expect(record.transcription).toEqual({ seconds: 120, inputTokens: 12, outputTokens: 3 });
+    expect(record.estimatedCostUsd).toBeCloseTo(0.034, 10);
+    // cached 800 + 100 of 800 + 100 + 200 + 200 input tokens.
+    expect(record.cachedInputShare).toBeCloseTo(900 / 1300, 3);
   });
 
   it('returns a snapshot: later activity does not change an earlier record', () => {
