@@ -40,11 +40,15 @@ export function startMessage(
   });
 }
 
-/** `streamSidJson` is the JSON-encoded streamSid (computed once per call). */
-export function mediaMessage(streamSidJson: string, sequenceNumber: number, chunk: number, timestampMs: number, payloadB64: string): string {
+/**
+ * `streamSidJson` is the JSON-encoded streamSid (computed once per call). The field order is Twilio's own, as in the
+ * media message example of Twilio's "Media Streams - WebSocket Messages" page: `media` before `streamSid`.
+ * `payloadJson` goes into the string literal as-is, so a test can put JSON escapes (e.g. `\u0000`) in it.
+ */
+export function mediaMessage(streamSidJson: string, sequenceNumber: number, chunk: number, timestampMs: number, payloadJson: string): string {
   return (
-    `{"event":"media","sequenceNumber":"${sequenceNumber}","streamSid":${streamSidJson},` +
-    `"media":{"track":"inbound","chunk":"${chunk}","timestamp":"${timestampMs}","payload":"${payloadB64}"}}`
+    `{"event":"media","sequenceNumber":"${sequenceNumber}",` +
+    `"media":{"track":"inbound","chunk":"${chunk}","timestamp":"${timestampMs}","payload":"${payloadJson}"},"streamSid":${streamSidJson}}`
   );
 }
 
