@@ -75,7 +75,7 @@ function randomHex(length: number): string {
   return out.slice(0, length);
 }
 
-/** Twilio-shaped ids: a two-letter prefix and 32 hex digits. */
-export function fakeSid(prefix: 'AC' | 'CA' | 'MZ'): string {
+/** Twilio-shaped ids: a two-letter prefix and 32 hex digits (`SM…` messages, `RE…` recordings). */
+export function fakeSid(prefix: 'AC' | 'CA' | 'MZ' | 'SM' | 'RE'): string {
   return prefix + randomHex(32);
 }
