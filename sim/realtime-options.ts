@@ -4,8 +4,10 @@ import { DEFAULT_CHUNK_BYTES } from './realtime-output-audio.js';
 import { defaultResponder, defaultTranscribe } from './realtime-responder.js';
 import type { RealtimeSimOptions, SessionUpdatedDelay } from './realtime-types.js';
 
-export type ResolvedOptions = Required<Omit<RealtimeSimOptions, 'allowedModels' | 'maxSessionMs' | 'maxConcurrentSessions' | 'logger' | 'sessionUpdatedDelayMs' | 'audioChunkBytes'>> &
-  Pick<RealtimeSimOptions, 'allowedModels' | 'maxSessionMs' | 'maxConcurrentSessions' | 'logger'> & {
+type OptionalOptions = 'allowedModels' | 'maxSessionMs' | 'maxConcurrentSessions' | 'logger' | 'hangHandshake' | 'silentSession';
+
+export type ResolvedOptions = Required<Omit<RealtimeSimOptions, OptionalOptions | 'sessionUpdatedDelayMs' | 'audioChunkBytes'>> &
+  Pick<RealtimeSimOptions, OptionalOptions> & {
     audioChunkBytes: readonly number[];
     sessionUpdatedDelay: (sessionIndex: number) => SessionUpdatedDelay;
   };
@@ -31,5 +33,7 @@ export function resolveOptions(options: RealtimeSimOptions): ResolvedOptions {
     retainClosedSessions: options.retainClosedSessions ?? true,
     clock: options.clock ?? systemClock,
     logger: options.logger,
+    hangHandshake: options.hangHandshake,
+    silentSession: options.silentSession,
   };
 }

@@ -161,6 +161,10 @@ export interface RealtimeSimOptions {
   maxSessionMs?: number;
   /** Refuse handshakes beyond this many open sessions (HTTP 429). */
   maxConcurrentSessions?: number;
+  /** Leave this upgrade request unanswered (0 = the first handshake); see also `sim.hangHandshakes(count)`. */
+  hangHandshake?: (handshakeIndex: number) => boolean;
+  /** Open this session (HTTP 101) but never send anything on it, not even `session.created`, nor answer pings. */
+  silentSession?: (sessionIndex: number) => boolean;
   /** Keep every server event a session sends (for `waitForSent`). Turn off for benchmarks. Default true. */
   recordSentEvents?: boolean;
   /** Keep closed sessions in `sim.sessions`. Turn off for benchmarks. Default true. */
