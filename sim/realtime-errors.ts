@@ -30,6 +30,9 @@ export const simErrors = {
   missingParameter: (param: string) =>
     invalidRequest('missing_required_parameter', `Missing required parameter: '${param}'.`, param),
   unknownParameter: (param: string) => invalidRequest('unknown_parameter', `Unknown parameter: '${param}'.`, param),
+  /** A field the type docs reserve for other models (e.g. `reasoning` on a model that does not reason). */
+  unsupportedParameter: (param: string) =>
+    invalidRequest('unsupported_parameter', `Unsupported parameter: '${param}' is not supported with this model.`, param),
   invalidType: (param: string, expected: string, got: unknown) =>
     invalidRequest(
       'invalid_type',

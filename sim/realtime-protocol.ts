@@ -140,7 +140,7 @@ export class SessionProtocol {
   }
 
   private updateSession(update: unknown): SimError | undefined {
-    const result = applySessionUpdate(this.effective, update, { assistantAudioSent: this.conversation.assistantAudioSent });
+    const result = applySessionUpdate(this.effective, update, { assistantAudioSent: this.conversation.assistantAudioSent, now: this.deps.options.clock.wallNow() });
     if ('error' in result) return result.error;
     this.effective = result.session;
     this.input.configure(this.effective);

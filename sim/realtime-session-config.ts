@@ -4,6 +4,7 @@
  */
 import type { RealtimeAudioFormats } from 'openai/resources/realtime/realtime';
 import { simErrors, type SimError } from './realtime-errors.js';
+import { liveModel, liveModelIds } from './realtime-models.js';
 import type { EffectiveSession, TurnDetectionConfig } from './realtime-types.js';
 
 type Checker = (value: unknown, path: string) => SimError | undefined;
@@ -102,6 +103,21 @@ const outputModalities: Checker = (v, p) =>
   arrayOf(oneOf(['audio', 'text']))(v, p) ??
   ((v as unknown[]).length === 1 ? undefined : simErrors.invalidValue(p, JSON.stringify(v), ['["audio"]', '["text"]']));
 
+/** ISO-639-1, as `AudioTranscription.language(s)` asks ("e.g. `en`"). */
+const isoLanguage: Checker = (v, p) => string(v, p) ?? (/^[a-z]{2}$/.test(v as string) ? undefined : simErrors.invalidValue(p, v));
+
+/** Every field of the openai 7.x `AudioTranscription` type, and no other. */
+const transcription = nullable(
+  object({
+    model: string,
+    language: isoLanguage,
+    languages: arrayOf(isoLanguage),
+    keywords: arrayOf(string),
+    prompt: string,
+    delay: oneOf(['minimal', 'low', 'medium', 'high', 'xhigh']),
+  }),
+);
+
 const maxOutputTokens: Checker = (v, p) => (v === 'inf' ? undefined : numberIn(1, 4096, true)(v, p));
 
 const truncation: Checker = (v, p) =>
@@ -126,7 +142,7 @@ const sessionFields: Fields = {
   audio: object({
     input: object({
       format,
-      transcription: nullable(object({ model: string, language: string, prompt: string, delay: string })),
+      transcription,
       noise_reduction: nullable(tagged({ near_field: {}, far_field: {} })),
       turn_detection: turnDetection,
     }),
@@ -186,6 +202,33 @@ export function defaultSession(id: string, model: string, expiresAt: number): Ef
 export interface UpdateContext {
   /** Whether any assistant audio has been sent: the voice is locked from then on. */
   assistantAudioSent: boolean;
+  /** The stand-in's wall clock, for transcription models that have shut down. */
+  now: Date;
+}
+
+const TRANSCRIPTION = 'session.audio.input.transcription';
+
+/**
+ * What the type docs say only some models take: `languages` and `keywords` ("Supported by gpt-transcribe and
+ * gpt-live-transcribe"), `delay` (only gpt-realtime-whisper), `prompt` (not gpt-realtime-whisper); `reasoning` and
+ * `parallel_tool_calls` (reasoning Realtime models only). A transcription model must exist at `now`.
+ */
+function modelMismatch(session: string, update: Record<string, unknown>, now: Date): SimError | undefined {
+  for (const key of ['reasoning', 'parallel_tool_calls']) {
+    if (update[key] !== undefined && !liveModel(session, now)?.reasoning) return simErrors.unsupportedParameter(`session.${key}`);
+  }
+  const input = (update.audio as { input?: { transcription?: Record<string, unknown> | null } } | undefined)?.input;
+  const asked = input?.transcription;
+  if (!isObject(asked) || asked.model === undefined) return undefined;
+  const model = asked.model as string;
+  if (!liveModel(model, now, 'transcription')) return simErrors.invalidValue(`${TRANSCRIPTION}.model`, model, liveModelIds('transcription', now));
+  const newGeneration = model === 'gpt-transcribe' || model === 'gpt-live-transcribe';
+  const whisper = model === 'gpt-realtime-whisper';
+  const refused = [
+    ...(newGeneration ? [] : ['languages', 'keywords']),
+    ...(whisper ? ['prompt'] : ['delay']),
+  ].find((key) => asked[key] !== undefined);
+  return refused ? simErrors.unsupportedParameter(`${TRANSCRIPTION}.${refused}`) : undefined;
 }
 
 /** Validates a `session.update` payload and returns the new effective session, or the error the API would send. */
@@ -201,6 +244,8 @@ export function applySessionUpdate(
   const invalid = object(sessionFields)(update, 'session');
   if (invalid) return { error: invalid };
   if (update.model !== undefined && update.model !== current.model) return { error: simErrors.modelImmutable() };
+  const mismatch = modelMismatch(current.model, update, ctx.now);
+  if (mismatch) return { error: mismatch };
 
   const audio = (update.audio ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const output = audio.output ?? {};
