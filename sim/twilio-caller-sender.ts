@@ -31,7 +31,7 @@ export class StreamSender {
     private readonly identity: StreamIdentity,
     private readonly script: CallerScript,
     private readonly jitterMs: number,
-    private readonly onPing: () => void,
+    onPing: () => void,
   ) {
     this.streamSidJson = JSON.stringify(identity.streamSid);
     // The socket is opened with autoPong off: pongs go out here, so a silent caller stops answering pings.
