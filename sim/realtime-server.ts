@@ -18,7 +18,8 @@ import { SimSession } from './realtime-session.js';
 import type { RealtimeSimOptions } from './realtime-types.js';
 
 export { SimSession } from './realtime-session.js';
-export { say, callTool, failResponse, speechMs, defaultResponder } from './realtime-responder.js';
+export { say, write, callTool, failResponse, failWith, incompleteResponse, speechMs, defaultResponder } from './realtime-responder.js';
+export { textsOf, contextText, type ContextItem, type ModelContext } from './realtime-context.js';
 export type { ModelRequestRecord, ModelsFault } from './realtime-http.js';
 export type * from './realtime-types.js';
 

@@ -118,7 +118,15 @@ export class SimSession {
   }
 
   get responses(): readonly ResponseRecord[] {
-    return this.protocol.responses;
+    return this.protocol.records;
+  }
+
+  /**
+   * The next `count` in-conversation `response.create`s collide with a response server VAD starts a moment earlier:
+   * the VAD response is created first, then the client's create is refused with its `event_id`.
+   */
+  collideNextResponseCreate(count = 1): void {
+    this.protocol.responses.collideNext(count);
   }
 
   get truncations(): readonly TruncationRecord[] {
