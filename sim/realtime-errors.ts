@@ -1,5 +1,5 @@
 /**
- * The Realtime API's error payloads (protocols.md §B7), with their codes and messages verbatim where they are known.
+ * The Realtime API's error payloads (`RealtimeError` in the openai 7.x types), with their codes and messages verbatim where they are known.
  */
 import type { RealtimeError } from 'openai/resources/realtime/realtime';
 

@@ -1,6 +1,6 @@
 /**
  * Client events on conversation items: create (including `function_call_output`), truncate, delete and retrieve,
- * with the API's bounds and errors (protocols.md §B4, §B7, §B8).
+ * with the API's bounds and errors (the `conversation.item.*` client events of the openai 7.x types).
  */
 import type { ConversationItem, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { Conversation } from './realtime-conversation.js';

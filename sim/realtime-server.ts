@@ -1,5 +1,5 @@
 /**
- * Stand-in for the OpenAI Realtime GA WebSocket server (protocols.md Part B, §B11) on 127.0.0.1.
+ * Stand-in for the OpenAI Realtime GA WebSocket server (the openai 7.x Realtime types) on 127.0.0.1.
  *
  *   const sim = await startRealtimeSim({ apiKey: 'sk-test', responder });
  *   // point the bridge at sim.url …

@@ -1,6 +1,6 @@
 /**
  * GA session configuration: the defaults of `session.created`, validation of `session.update` with the real error
- * codes (protocols.md §B3, §B7), and the merge that produces the full effective session for `session.updated`.
+ * codes (the openai 7.x `RealtimeSessionCreateRequest` type), and the merge that produces the full effective session for `session.updated`.
  */
 import type { RealtimeAudioFormats } from 'openai/resources/realtime/realtime';
 import { anything, arrayOf, boolean, isObject, nullable, numberIn, object, oneOf, string, tagged, type Checker, type Fields } from './realtime-checks.js';

@@ -15,7 +15,7 @@ import { Waiters } from './twilio-waiters.js';
 export { TwilioHandshakeError } from './twilio-caller-connect.js';
 
 /**
- * A simulated phone call: Twilio Media Streams acting as a WebSocket client of the bridge (protocols.md §A3–A7, §A10).
+ * A simulated phone call: Twilio Media Streams acting as a WebSocket client of the bridge (Twilio's "Media Streams - WebSocket Messages" page).
  * Sends `connected`, `start`, then a 20 ms μ-law frame for the whole call; plays what the bridge sends at real-time
  * pace, echoing marks; checks every bridge message like Twilio does and records everything for assertions.
  * All calls on one clock share a single 20 ms ticker, so hundreds of calls can run in one process.

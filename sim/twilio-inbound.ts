@@ -1,5 +1,5 @@
 /**
- * Messages "Twilio" sends to the bridge (protocols.md §A4), as JSON text. Every number is a string except
+ * Messages "Twilio" sends to the bridge (Twilio's "Media Streams - WebSocket Messages" page), as JSON text. Every number is a string except
  * `mediaFormat.sampleRate` / `channels`. `media` is built by hand because it goes out 50 times a second per call.
  */
 export interface StreamIdentity {
