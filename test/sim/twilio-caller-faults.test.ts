@@ -3,24 +3,20 @@ import { ManualClock } from '../../src/clock.js';
 import { startBridgeProbe, type BridgeProbe, type ProbeConnection } from '../../sim/twilio-bridge-probe.js';
 import { startTwilioCall, type SimCall } from '../../sim/twilio-caller.js';
 
-let probe: BridgeProbe;
-let clock: ManualClock;
-const calls: SimCall[] = [];
-
+/** The probe stands where the bridge would be; every call runs on the test's ManualClock. */
+let env: { probe: BridgeProbe; clock: ManualClock; calls: SimCall[] };
 beforeEach(async () => {
-  probe = await startBridgeProbe();
-  clock = new ManualClock();
+  env = { probe: await startBridgeProbe(), clock: new ManualClock(), calls: [] };
 });
-
 afterEach(async () => {
-  await Promise.all(calls.splice(0).map((c) => c.hangUp()));
-  await probe.close();
+  for (const call of env.calls) await call.hangUp();
+  await env.probe.close();
 });
 
 async function connect(): Promise<{ call: SimCall; conn: ProbeConnection }> {
-  const call = await startTwilioCall({ url: probe.url, clock });
-  calls.push(call);
-  return { call, conn: await probe.nextConnection() };
+  const call = await startTwilioCall({ url: env.probe.url, clock: env.clock });
+  env.calls.push(call);
+  return { call, conn: await env.probe.nextConnection() };
 }
 
 const mediaCount = (conn: ProbeConnection) => conn.messages.filter((m) => m.event === 'media').length;
@@ -60,12 +56,12 @@ describe('simulated Twilio caller: a line that goes dead (half-open)', () => {
 
   it('goSilent(): no more frames, no pongs, no mark echoes, and neither stop nor close', async () => {
     const { call, conn } = await connect();
-    clock.advance(40);
+    env.clock.advance(40);
     await conn.waitForMessage(() => mediaCount(conn) === 3, 2000, 'three frames');
     call.goSilent();
     const framesAtSilence = call.mediaFramesSent;
 
-    clock.advance(5000);
+    env.clock.advance(5000);
     conn.send({ event: 'mark', streamSid: call.streamSid, mark: { name: 'm1' } });
     conn.ping();
     await call.waitFor(() => call.pings.received === 1, 2000, 'the ping to arrive');
