@@ -1,4 +1,7 @@
-/** The items of one session's default conversation, in order, as truncate / delete / retrieve need them. */
+/**
+ * The items of one session's default conversation, in the order the model reads them: appended, or inserted after
+ * `previous_item_id` (`root` = first), as `ConversationItemCreateEvent.previous_item_id` describes.
+ */
 import type { ConversationItem } from 'openai/resources/realtime/realtime';
 
 export interface ConversationEntry {
@@ -7,20 +10,25 @@ export interface ConversationEntry {
   item: ConversationItem;
   /** Set for assistant audio items: bytes of audio sent, in the output format. */
   assistantAudio?: { bytes: number; bytesPerMs: number };
+  /** Set for caller audio items: how long the audio is, and what the caller said in it (the model hears it). */
+  callerAudio?: { ms: number; said: string | null };
 }
 
 export class Conversation {
   private readonly entries = new Map<string, ConversationEntry>();
-  private lastId: string | null = null;
+  private order: string[] = [];
   /** Whether any assistant audio was ever sent (the voice is locked from then on). */
   assistantAudioSent = false;
 
-  /** Appends an item and returns the id of the item before it (`previous_item_id`). */
-  add(entry: ConversationEntry): string | null {
-    const previous = this.lastId;
+  /**
+   * Adds an item at the end, or after `after` (`null` or `'root'`: first); returns the id of the item before it
+   * (`previous_item_id`).
+   */
+  add(entry: ConversationEntry, after?: string | null): string | null {
     this.entries.set(entry.id, entry);
-    this.lastId = entry.id;
-    return previous;
+    const at = after === undefined ? this.order.length : after === null || after === 'root' ? 0 : this.order.indexOf(after) + 1;
+    this.order.splice(at, 0, entry.id);
+    return at === 0 ? null : this.order[at - 1]!;
   }
 
   get(id: string): ConversationEntry | undefined {
@@ -28,12 +36,17 @@ export class Conversation {
   }
 
   delete(id: string): boolean {
-    const deleted = this.entries.delete(id);
-    if (deleted && this.lastId === id) this.lastId = [...this.entries.keys()].at(-1) ?? null;
-    return deleted;
+    if (!this.entries.delete(id)) return false;
+    this.order = this.order.filter((other) => other !== id);
+    return true;
   }
 
   has(id: string): boolean {
     return this.entries.has(id);
+  }
+
+  /** Every item, in conversation order. */
+  list(): ConversationEntry[] {
+    return this.order.map((id) => this.entries.get(id)!);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The Realtime API's error payloads (protocols.md §B7), with their codes and messages verbatim where they are known.
+ * The Realtime API's error payloads (`RealtimeError` in the openai 7.x types), with their codes and messages verbatim where they are known.
  */
 import type { RealtimeError } from 'openai/resources/realtime/realtime';
 
@@ -30,6 +30,9 @@ export const simErrors = {
   missingParameter: (param: string) =>
     invalidRequest('missing_required_parameter', `Missing required parameter: '${param}'.`, param),
   unknownParameter: (param: string) => invalidRequest('unknown_parameter', `Unknown parameter: '${param}'.`, param),
+  /** A field the type docs reserve for other models (e.g. `reasoning` on a model that does not reason). */
+  unsupportedParameter: (param: string) =>
+    invalidRequest('unsupported_parameter', `Unsupported parameter: '${param}' is not supported with this model.`, param),
   invalidType: (param: string, expected: string, got: unknown) =>
     invalidRequest(
       'invalid_type',

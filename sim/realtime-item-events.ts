@@ -1,6 +1,6 @@
 /**
  * Client events on conversation items: create (including `function_call_output`), truncate, delete and retrieve,
- * with the API's bounds and errors (protocols.md §B4, §B7, §B8).
+ * with the API's bounds and errors (the `conversation.item.*` client events of the openai 7.x types).
  */
 import type { ConversationItem, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { Conversation } from './realtime-conversation.js';
@@ -14,8 +14,6 @@ export interface ItemEventContext {
   emit(event: RealtimeServerEvent): void;
   truncations: TruncationRecord[];
   functionOutputs: FunctionOutputRecord[];
-  /** Text added to the conversation, for usage. */
-  addedText(chars: number): void;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,21 +23,22 @@ function requireString(obj: Record<string, unknown>, key: string, param: string)
   return typeof obj[key] === 'string' ? undefined : simErrors.invalidType(param, 'a string', obj[key]);
 }
 
-function checkItem(item: Record<string, unknown>): SimError | undefined {
+/** Checks an item's required fields; `path` names it in the error's `param` (`item`, `response.input[2]`). */
+export function checkItem(item: Record<string, unknown>, path = 'item'): SimError | undefined {
   switch (item.type) {
     case 'function_call_output':
-      return requireString(item, 'call_id', 'item.call_id') ?? requireString(item, 'output', 'item.output');
+      return requireString(item, 'call_id', `${path}.call_id`) ?? requireString(item, 'output', `${path}.output`);
     case 'function_call':
-      return requireString(item, 'name', 'item.name') ?? requireString(item, 'arguments', 'item.arguments');
+      return requireString(item, 'name', `${path}.name`) ?? requireString(item, 'arguments', `${path}.arguments`);
     case 'message':
       if (!['user', 'assistant', 'system'].includes(item.role as string)) {
-        return simErrors.invalidValue('item.role', item.role, ['user', 'assistant', 'system']);
+        return simErrors.invalidValue(`${path}.role`, item.role, ['user', 'assistant', 'system']);
       }
-      return Array.isArray(item.content) ? undefined : simErrors.invalidType('item.content', 'an array', item.content);
+      return Array.isArray(item.content) ? undefined : simErrors.invalidType(`${path}.content`, 'an array', item.content);
     case undefined:
-      return simErrors.missingParameter('item.type');
+      return simErrors.missingParameter(`${path}.type`);
     default:
-      return simErrors.invalidValue('item.type', item.type, ['message', 'function_call', 'function_call_output']);
+      return simErrors.invalidValue(`${path}.type`, item.type, ['message', 'function_call', 'function_call_output']);
   }
 }
 
@@ -55,13 +54,8 @@ export function createItem(ctx: ItemEventContext, event: ReceivedEvent): SimErro
   }
   const id = typeof raw.id === 'string' ? raw.id : ctx.ids.item();
   const item = { ...raw, id, object: 'realtime.item', status: 'completed' } as ConversationItem;
-  const previous = ctx.conversation.add({ id, item });
-  if (raw.type === 'function_call_output') {
-    ctx.functionOutputs.push({ itemId: id, callId: raw.call_id as string, output: raw.output as string });
-    ctx.addedText((raw.output as string).length);
-  } else {
-    ctx.addedText(JSON.stringify(raw.content ?? raw.arguments ?? '').length);
-  }
+  const previous = ctx.conversation.add({ id, item }, typeof previousId === 'string' ? previousId : undefined);
+  if (raw.type === 'function_call_output') ctx.functionOutputs.push({ itemId: id, callId: raw.call_id as string, output: raw.output as string });
   ctx.emit({ type: 'conversation.item.added', event_id: ctx.ids.event(), previous_item_id: previous, item });
   ctx.emit({ type: 'conversation.item.done', event_id: ctx.ids.event(), previous_item_id: previous, item });
   return undefined;

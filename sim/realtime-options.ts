@@ -2,10 +2,15 @@
 import { systemClock } from '../src/clock.js';
 import { DEFAULT_CHUNK_BYTES } from './realtime-output-audio.js';
 import { defaultResponder, defaultTranscribe } from './realtime-responder.js';
+import { PromptCache } from './realtime-prompt-cache.js';
 import type { RealtimeSimOptions, SessionUpdatedDelay } from './realtime-types.js';
 
-export type ResolvedOptions = Required<Omit<RealtimeSimOptions, 'allowedModels' | 'maxSessionMs' | 'maxConcurrentSessions' | 'logger' | 'sessionUpdatedDelayMs' | 'audioChunkBytes'>> &
-  Pick<RealtimeSimOptions, 'allowedModels' | 'maxSessionMs' | 'maxConcurrentSessions' | 'logger'> & {
+type OptionalOptions = 'allowedModels' | 'maxSessionMs' | 'maxConcurrentSessions' | 'logger' | 'hangHandshake' | 'silentSession' | 'transcriptionUsage';
+
+export type ResolvedOptions = Required<Omit<RealtimeSimOptions, OptionalOptions | 'sessionUpdatedDelayMs' | 'audioChunkBytes' | 'promptCaching'>> &
+  Pick<RealtimeSimOptions, OptionalOptions> & {
+    /** One cache for every session of the sim, as OpenAI's prompt cache serves every request of an organisation. */
+    promptCache: PromptCache;
     audioChunkBytes: readonly number[];
     sessionUpdatedDelay: (sessionIndex: number) => SessionUpdatedDelay;
   };
@@ -31,5 +36,10 @@ export function resolveOptions(options: RealtimeSimOptions): ResolvedOptions {
     retainClosedSessions: options.retainClosedSessions ?? true,
     clock: options.clock ?? systemClock,
     logger: options.logger,
+    hangHandshake: options.hangHandshake,
+    promptCache: new PromptCache({ minTokens: 1024, blockTokens: 128, ...options.promptCaching }),
+    lateTranscripts: options.lateTranscripts ?? false,
+    transcriptionUsage: options.transcriptionUsage,
+    silentSession: options.silentSession,
   };
 }

@@ -1,27 +1,20 @@
 /**
- * The server side of one Realtime GA conversation: session config, the input buffer and VAD turns, responses and
- * their one-at-a-time rule, cancellation and idle re-prompts (protocols.md §B3–§B8). No socket here: events go out
- * through `emit` / `error`, time through `schedule`.
+ * The server side of one Realtime GA conversation: session config, the input buffer and VAD turns, and the dispatch of
+ * client events to items (realtime-item-events.ts), caller turns (realtime-user-turns.ts) and responses
+ * (realtime-responses.ts). No socket here: events go out through `emit` / `error`, time through `schedule`.
  */
-import type { RealtimeResponseCreateParams, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import type { RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import { clientEventId } from './realtime-client-events.js';
 import { Conversation } from './realtime-conversation.js';
 import { simErrors, type SimError } from './realtime-errors.js';
 import type { IdSource } from './realtime-ids.js';
 import { InputAudio } from './realtime-input-audio.js';
 import { createItem, deleteItem, retrieveItem, truncateItem, type ItemEventContext } from './realtime-item-events.js';
 import type { ResolvedOptions } from './realtime-options.js';
-import { failResponse, toScriptedResponse } from './realtime-responder.js';
-import { ResponseRun } from './realtime-response.js';
-import { applySessionUpdate, bytesPerMs, defaultSession } from './realtime-session-config.js';
-import {
-  wireNull,
-  type EffectiveSession,
-  type FunctionOutputRecord,
-  type ReceivedEvent,
-  type ResponseRecord,
-  type ResponseTrigger,
-  type TruncationRecord,
-} from './realtime-types.js';
+import { Responses } from './realtime-responses.js';
+import { applySessionUpdate, defaultSession } from './realtime-session-config.js';
+import type { EffectiveSession, FunctionOutputRecord, ReceivedEvent, ResponseRecord, TruncationRecord } from './realtime-types.js';
+import { UserTurns } from './realtime-user-turns.js';
 
 export type SessionEvent = { type: 'session.created' | 'session.updated'; event_id: string; session: EffectiveSession };
 
@@ -40,16 +33,11 @@ export class SessionProtocol {
   effective: EffectiveSession;
   readonly conversation = new Conversation();
   readonly input: InputAudio;
-  readonly responses: ResponseRecord[] = [];
   readonly truncations: TruncationRecord[] = [];
   readonly functionOutputs: FunctionOutputRecord[] = [];
-  private active: ResponseRun | undefined;
-  private turnIndex = 0;
-  private lastUserTranscript: string | null = null;
-  private outputsSeenByResponses = 0;
+  readonly responses: Responses;
+  private readonly turns: UserTurns;
   private pendingSpeechItemId: string | undefined;
-  private contextText = 0;
-  private contextAudio = 0;
   private readonly itemContext: ItemEventContext;
 
   constructor(
@@ -64,18 +52,34 @@ export class SessionProtocol {
       idleTimeout: (startMs, endMs) => this.idleTimeout(startMs, endMs),
     });
     this.input.configure(this.effective);
-    this.itemContext = {
+    const { options, ids, sessionIndex, emit, schedule } = deps;
+    this.itemContext = { conversation: this.conversation, ids, emit, truncations: this.truncations, functionOutputs: this.functionOutputs };
+    this.turns = new UserTurns({ options, ids, sessionIndex, conversation: this.conversation, emit, schedule });
+    this.responses = new Responses({
+      options,
+      ids,
+      sessionIndex,
       conversation: this.conversation,
-      ids: deps.ids,
-      emit: deps.emit,
-      truncations: this.truncations,
       functionOutputs: this.functionOutputs,
-      addedText: (chars) => (this.contextText += Math.ceil(chars / 4)),
-    };
+      emit,
+      schedule,
+      session: () => this.effective,
+      turns: () => this.turns,
+      endCallerTurn: () => this.commitUserTurn(this.pendingSpeechItemId ?? ids.item(), this.input.take(), true),
+      started: () => this.input.disarmIdle(),
+      finished: (playbackMs) => {
+        this.input.armIdle(playbackMs);
+        this.turns.releaseLate();
+      },
+    });
+  }
+
+  get records(): readonly ResponseRecord[] {
+    return this.responses.records;
   }
 
   get activeResponseId(): string | undefined {
-    return this.active?.record.id;
+    return this.responses.activeResponseId;
   }
 
   sendCreated(): void {
@@ -88,19 +92,16 @@ export class SessionProtocol {
 
   handle(event: ReceivedEvent): void {
     const error = this.dispatch(event);
-    if (error) this.deps.error(error, typeof event.event_id === 'string' ? event.event_id : undefined);
+    if (error) this.deps.error(error, clientEventId(event));
   }
 
   /** Cancels the active response as the client would (`response.cancel`); false if none is active. */
   cancelActive(reason: 'turn_detected' | 'client_cancelled'): boolean {
-    if (!this.active) return false;
-    this.active.cancel(reason);
-    return true;
+    return this.responses.cancel(undefined, reason);
   }
 
   abandon(): void {
-    this.active?.abandon();
-    this.active = undefined;
+    this.responses.abandon();
   }
 
   private dispatch(event: ReceivedEvent): SimError | undefined {
@@ -123,13 +124,9 @@ export class SessionProtocol {
       case 'conversation.item.retrieve':
         return retrieveItem(this.itemContext, event);
       case 'response.create':
-        return this.createResponse(event.response);
+        return this.responses.create(event.response, clientEventId(event));
       case 'response.cancel':
-        if (!this.active || (typeof event.response_id === 'string' && event.response_id !== this.active.record.id)) {
-          return simErrors.cancelNotActive();
-        }
-        this.active.cancel('client_cancelled');
-        return undefined;
+        return this.responses.cancel(event.response_id, 'client_cancelled') ? undefined : simErrors.cancelNotActive();
       case 'transcription_session.update':
         this.deps.betaShape();
         return undefined;
@@ -140,7 +137,7 @@ export class SessionProtocol {
   }
 
   private updateSession(update: unknown): SimError | undefined {
-    const result = applySessionUpdate(this.effective, update, { assistantAudioSent: this.conversation.assistantAudioSent });
+    const result = applySessionUpdate(this.effective, update, { assistantAudioSent: this.conversation.assistantAudioSent, now: this.deps.options.clock.wallNow() });
     if ('error' in result) return result.error;
     this.effective = result.session;
     this.input.configure(this.effective);
@@ -162,20 +159,11 @@ export class SessionProtocol {
     return undefined;
   }
 
-  private createResponse(request: unknown): SimError | undefined {
-    if (this.active) return simErrors.activeResponse(this.active.record.id);
-    if (request !== undefined && (typeof request !== 'object' || request === null || Array.isArray(request))) {
-      return simErrors.invalidType('response', 'an object', request);
-    }
-    this.startResponse('client', request as RealtimeResponseCreateParams | undefined);
-    return undefined;
-  }
-
   private speechStarted(audioStartMs: number): void {
     const itemId = this.deps.ids.item();
     this.pendingSpeechItemId = itemId;
     this.deps.emit({ type: 'input_audio_buffer.speech_started', event_id: this.deps.ids.event(), audio_start_ms: Math.round(audioStartMs), item_id: itemId });
-    if (this.effective.audio.input.turn_detection?.interrupt_response) this.active?.cancel('turn_detected');
+    if (this.effective.audio.input.turn_detection?.interrupt_response) this.responses.cancel(undefined, 'turn_detected');
   }
 
   private speechStopped(audioEndMs: number): void {
@@ -184,7 +172,7 @@ export class SessionProtocol {
     this.deps.emit({ type: 'input_audio_buffer.speech_stopped', event_id: this.deps.ids.event(), audio_end_ms: Math.round(audioEndMs), item_id: itemId });
     this.commitUserTurn(itemId, this.input.take(audioEndMs), true);
     // With interrupt_response off, an automatic response "may fail to create" while one is active: it is skipped.
-    if (this.effective.audio.input.turn_detection?.create_response && !this.active) this.startResponse('vad', undefined);
+    if (this.effective.audio.input.turn_detection?.create_response) this.responses.startAutomatic('vad');
   }
 
   private idleTimeout(audioStartMs: number, audioEndMs: number): void {
@@ -197,99 +185,11 @@ export class SessionProtocol {
       item_id: itemId,
     });
     this.commitUserTurn(itemId, this.input.take(), false);
-    if (!this.active) this.startResponse('idle', undefined);
+    this.responses.startAutomatic('idle');
   }
 
   private commitUserTurn(itemId: string, audioMs: number, spoken: boolean): void {
-    const { emit, ids, options, sessionIndex } = this.deps;
-    const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: wireNull }] } as const;
-    const previous = this.conversation.add({ id: itemId, item: { ...item, content: [...item.content] } });
-    emit({ type: 'input_audio_buffer.committed', event_id: ids.event(), previous_item_id: previous, item_id: itemId });
-    emit({ type: 'conversation.item.added', event_id: ids.event(), previous_item_id: previous, item: { ...item, content: [...item.content] } });
-    emit({ type: 'conversation.item.done', event_id: ids.event(), previous_item_id: previous, item: { ...item, content: [...item.content] } });
-    this.contextAudio += Math.ceil(audioMs / 100);
-    if (!spoken) return;
-    const transcript = options.transcribe({ sessionIndex, turnIndex: this.turnIndex++, audioMs });
-    this.lastUserTranscript = transcript;
-    this.contextText += Math.ceil(transcript.length / 4);
-    if (!this.effective.audio.input.transcription) return;
-    this.deps.schedule(() => {
-      emit({ type: 'conversation.item.input_audio_transcription.delta', event_id: ids.event(), item_id: itemId, content_index: 0, delta: transcript });
-      const tokens = Math.ceil(transcript.length / 4);
-      emit({
-        type: 'conversation.item.input_audio_transcription.completed',
-        event_id: ids.event(),
-        item_id: itemId,
-        content_index: 0,
-        transcript,
-        usage: { type: 'tokens', input_tokens: Math.ceil(audioMs / 100), output_tokens: tokens, total_tokens: Math.ceil(audioMs / 100) + tokens },
-      });
-    }, options.transcriptionDelayMs);
-  }
-
-  private startResponse(trigger: ResponseTrigger, request: RealtimeResponseCreateParams | undefined): void {
-    const { options, ids, sessionIndex } = this.deps;
-    this.input.disarmIdle();
-    const record: ResponseRecord = { id: ids.response(), trigger, status: 'in_progress', items: [] };
-    const instructions = request?.instructions ?? this.effective.instructions;
-    if (instructions) record.instructions = instructions;
-    const session = { ...this.effective, instructions };
-    const run = new ResponseRun(
-      {
-        ids,
-        conversation: this.conversation,
-        conversationId: `conv_${this.effective.id.slice(5)}`,
-        pacing: {
-          speed: options.generationSpeed,
-          tickMs: options.generationTickMs,
-          latencyMs: options.responseLatencyMs,
-          chunkBytes: options.audioChunkBytes,
-          lateDeltas: options.lateDeltasOnCancel,
-        },
-        emit: this.deps.emit,
-        schedule: this.deps.schedule,
-        contextTokens: () => ({ text: this.contextText, audio: this.contextAudio }),
-        finished: (done) => this.responseFinished(done),
-      },
-      record,
-      session,
-      request?.metadata ?? null,
-    );
-    this.active = run;
-    this.responses.push(record);
-    run.start();
-    const ctx = {
-      trigger,
-      request,
-      session: this.effective,
-      userTranscript: this.lastUserTranscript,
-      functionOutputs: [...this.functionOutputs],
-      newFunctionOutputs: this.functionOutputs.slice(this.outputsSeenByResponses),
-      sessionIndex,
-      responseIndex: this.responses.length - 1,
-      turnIndex: this.turnIndex,
-    };
-    this.outputsSeenByResponses = this.functionOutputs.length;
-    Promise.resolve()
-      .then(() => options.responder(ctx))
-      .then(
-        (result) => run.play(toScriptedResponse(result)),
-        (err: unknown) => {
-          options.logger?.error({ err, responseId: record.id }, 'realtime sim responder threw');
-          run.play(failResponse('server_error', 'The responder failed.', 'server_error'));
-        },
-      );
-  }
-
-  private responseFinished(run: ResponseRun): void {
-    if (this.active === run) this.active = undefined;
-    const outBytesPerMs = bytesPerMs(this.effective.audio.output.format);
-    let playbackMs = 0;
-    for (const item of run.record.items) {
-      playbackMs += item.audioBytes / outBytesPerMs;
-      this.contextText += Math.ceil((item.transcript.length + (item.arguments?.length ?? 0)) / 4);
-    }
-    this.contextAudio += Math.round(playbackMs / 50);
-    this.input.armIdle(playbackMs);
+    this.pendingSpeechItemId = undefined;
+    this.turns.commit(itemId, audioMs, spoken, this.effective);
   }
 }

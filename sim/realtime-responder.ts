@@ -7,7 +7,9 @@ import type {
   ResponderResult,
   ScriptedAudioItem,
   ScriptedFunctionCall,
+  ScriptedItem,
   ScriptedResponse,
+  ScriptedTextItem,
   TranscriptContext,
 } from './realtime-types.js';
 
@@ -20,12 +22,47 @@ export function say(transcript: string, ms = speechMs(transcript)): ScriptedAudi
   return { kind: 'audio', ms, transcript };
 }
 
+/** Text: streamed as `response.output_text.*` in a text-only response, spoken in an audio one. */
+export function write(text: string): ScriptedTextItem {
+  return { kind: 'text', text };
+}
+
 export function callTool(name: string, args: Record<string, unknown> | string, callId?: string): ScriptedFunctionCall {
   return { kind: 'function_call', name, arguments: args, ...(callId ? { callId } : {}) };
 }
 
 export function failResponse(code: string, message?: string, type = 'invalid_request_error'): ScriptedResponse {
   return { items: [], failure: { code, type, ...(message ? { message } : {}) } };
+}
+
+/**
+ * A response that fails with one of the codes seen on `response.done` (`status_details.error`), with the error type
+ * OpenAI uses for it: `insufficient_quota`, `rate_limit_exceeded` (type `tokens` or `requests`; the message advises
+ * when to retry), `server_error`, `invalid_api_key`. `items` are streamed before the failure.
+ */
+export function failWith(code: 'insufficient_quota' | 'rate_limit_exceeded' | 'server_error' | 'invalid_api_key', items: ScriptedItem[] = [], retryAfterS = 1.2): ScriptedResponse {
+  const failures = {
+    insufficient_quota: { type: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan and billing details.' },
+    rate_limit_exceeded: {
+      type: 'tokens',
+      message: `Rate limit reached for gpt-realtime-2.1 on tokens per min (TPM): Limit 40000, Used 39800, Requested 900. Please try again in ${retryAfterS}s.`,
+    },
+    server_error: { type: 'server_error', message: 'The server had an error while processing your request. Sorry about that!' },
+    invalid_api_key: { type: 'invalid_request_error', message: 'Incorrect API key provided.' },
+  } as const;
+  const rateLimits =
+    code === 'rate_limit_exceeded'
+      ? [
+          { name: 'requests' as const, limit: 5000, remaining: 4990, reset_seconds: 0.012 },
+          { name: 'tokens' as const, limit: 40_000, remaining: 0, reset_seconds: retryAfterS },
+        ]
+      : undefined;
+  return { items, failure: { code, ...failures[code] }, ...(rateLimits ? { rateLimits } : {}) };
+}
+
+/** A response cut short (`status: "incomplete"`, `status_details.reason`): its last item is left incomplete. */
+export function incompleteResponse(reason: 'max_output_tokens' | 'content_filter', items: ScriptedItem[]): ScriptedResponse {
+  return { items, incomplete: reason };
 }
 
 export function toScriptedResponse(result: ResponderResult): ScriptedResponse {

@@ -1,11 +1,10 @@
 /**
- * One scripted response, streamed with the GA event sequence (protocols.md §B6.2, §B6.4): output items in order,
- * audio deltas faster than real time with transcript deltas interleaved, cancellation with late deltas, and
- * `response.done` with usage.
+ * One scripted response, streamed with the GA event sequence: `response.created`, `rate_limits.updated`, its output
+ * items in order (audio faster than real time, text, function calls; see realtime-response-output.ts), cancellation
+ * with late deltas, and `response.done` with the final `status` / `status_details` (`RealtimeResponseStatus`) and usage.
  */
 import type {
-  RealtimeConversationItemAssistantMessage,
-  RealtimeConversationItemFunctionCall,
+  RateLimitsUpdatedEvent,
   RealtimeResponse,
   RealtimeResponseStatus,
   RealtimeResponseUsage,
@@ -13,17 +12,11 @@ import type {
 } from 'openai/resources/realtime/realtime';
 import type { Conversation } from './realtime-conversation.js';
 import type { IdSource } from './realtime-ids.js';
-import { audioPayload } from './realtime-output-audio.js';
+import type { PromptTokens } from './realtime-prompt-cache.js';
+import { ResponseOutput, type OpenAudio } from './realtime-response-output.js';
 import { bytesPerMs } from './realtime-session-config.js';
-import {
-  wireNull,
-  type EffectiveSession,
-  type ResponseItemRecord,
-  type ResponseRecord,
-  type ScriptedAudioItem,
-  type ScriptedItem,
-  type ScriptedResponse,
-} from './realtime-types.js';
+import { speechMs } from './realtime-responder.js';
+import { wireNull, type EffectiveSession, type ResponseRecord, type ScriptedItem, type ScriptedResponse } from './realtime-types.js';
 
 export interface ResponsePacing {
   /** ×real time; Infinity = one delta per event-loop turn. */
@@ -38,44 +31,52 @@ export interface ResponseRunDeps {
   ids: IdSource;
   conversation: Conversation;
   pacing: ResponsePacing;
-  conversationId: string;
+  /** null for an out-of-band response. */
+  conversationId: string | null;
   emit(event: RealtimeServerEvent): void;
   /** Runs `fn` after `delayMs` (0 = next event-loop turn); returns a canceller. */
   schedule(fn: () => void, delayMs: number): () => void;
-  /** Tokens of the conversation so far, for usage. */
-  contextTokens(): { text: number; audio: number };
   finished(run: ResponseRun): void;
 }
 
-interface OpenAudio {
-  spec: ScriptedAudioItem;
-  record: ResponseItemRecord;
-  outputIndex: number;
-  targetBytes: number;
-  chunkCursor: number;
-  words: string[];
-  wordsSent: number;
+/** What the response was asked for: the session's settings with the request's overrides applied. */
+export interface ResponseSettings {
+  output: EffectiveSession['audio']['output'];
+  maxOutputTokens: number | 'inf';
 }
 
+const PLENTY: RateLimitsUpdatedEvent.RateLimit[] = [
+  { name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 },
+  { name: 'tokens', limit: 40_000, remaining: 39_000, reset_seconds: 1.5 },
+];
+
 export class ResponseRun {
-  private readonly bytesPerMs: number;
-  private readonly output: Array<RealtimeConversationItemAssistantMessage | RealtimeConversationItemFunctionCall> = [];
+  private readonly output: ResponseOutput;
   private script: ScriptedItem[] = [];
-  private failure: ScriptedResponse['failure'];
+  private ending: Pick<ScriptedResponse, 'failure' | 'incomplete'> = {};
   private nextItem = 0;
   private open: OpenAudio | undefined;
   private cancelTimer: (() => void) | undefined;
   private done = false;
-  private outputTextTokens = 0;
-  private outputAudioMs = 0;
 
   constructor(
     private readonly deps: ResponseRunDeps,
     readonly record: ResponseRecord,
-    private readonly session: Readonly<EffectiveSession>,
-    private readonly metadata: Record<string, string> | null,
+    private readonly settings: ResponseSettings,
+    private readonly input: PromptTokens,
   ) {
-    this.bytesPerMs = bytesPerMs(session.audio.output.format);
+    this.output = new ResponseOutput(
+      {
+        ids: deps.ids,
+        conversation: deps.conversation,
+        emit: deps.emit,
+        inConversation: !record.outOfBand,
+        format: settings.output.format,
+        bytesPerMs: bytesPerMs(settings.output.format),
+        defaultChunkBytes: deps.pacing.chunkBytes,
+      },
+      record,
+    );
   }
 
   get active(): boolean {
@@ -84,21 +85,14 @@ export class ResponseRun {
 
   start(): void {
     this.deps.emit({ type: 'response.created', event_id: this.deps.ids.event(), response: this.responseObject() });
-    this.deps.emit({
-      type: 'rate_limits.updated',
-      event_id: this.deps.ids.event(),
-      rate_limits: [
-        { name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 },
-        { name: 'tokens', limit: 40_000, remaining: 39_000, reset_seconds: 1.5 },
-      ],
-    });
   }
 
   /** Starts streaming once the responder has produced the script (ignored if already cancelled). */
   play(script: ScriptedResponse): void {
     if (this.done) return;
+    this.deps.emit({ type: 'rate_limits.updated', event_id: this.deps.ids.event(), rate_limits: script.rateLimits ?? PLENTY });
     this.script = script.items ?? [];
-    this.failure = script.failure;
+    this.ending = { failure: script.failure, incomplete: script.incomplete };
     this.cancelTimer = this.deps.schedule(this.tick, this.deps.pacing.latencyMs);
   }
 
@@ -113,7 +107,7 @@ export class ResponseRun {
     this.cancelTimer?.();
     const open = this.open;
     if (open) {
-      for (let i = 0; i < this.deps.pacing.lateDeltas && open.record.audioBytes < open.targetBytes; i++) this.sendAudioDelta(open);
+      for (let i = 0; i < this.deps.pacing.lateDeltas && open.record.audioBytes < open.targetBytes; i++) this.output.audioDelta(open);
       this.closeAudio(open, 'incomplete');
     }
     this.record.cancelReason = reason;
@@ -125,164 +119,89 @@ export class ResponseRun {
     const { speed, tickMs } = this.deps.pacing;
     let budgetMs = Number.isFinite(speed) ? speed * tickMs : 0;
     do {
-      if (!this.open) {
-        const spec = this.script[this.nextItem++];
-        if (!spec) return this.finishScripted();
-        if (spec.kind === 'function_call') this.sendFunctionCall(spec.name, spec.arguments, spec.callId);
-        else this.open = this.openAudio(spec);
-      }
-      if (this.open) {
-        budgetMs -= this.sendAudioDelta(this.open) / this.bytesPerMs;
-        if (this.open.record.audioBytes >= this.open.targetBytes) this.closeAudio(this.open, 'completed');
+      if (!this.open && !this.startNextItem()) return this.finishScripted();
+      const open = this.open;
+      if (open) {
+        budgetMs -= this.output.audioDelta(open) / this.output.bytesPerMs;
+        const cutShort = this.isLastItem() && this.ending.incomplete !== undefined && open.record.audioBytes * 2 >= open.targetBytes;
+        if (cutShort) this.closeAudio(open, 'incomplete');
+        else if (open.record.audioBytes >= open.targetBytes) this.closeAudio(open, 'completed');
       }
       if (!this.open && this.nextItem >= this.script.length) return this.finishScripted();
     } while (budgetMs > 0);
     this.cancelTimer = this.deps.schedule(this.tick, Number.isFinite(speed) ? tickMs : 0);
   };
 
-  private base(outputIndex: number, itemId: string) {
-    return { response_id: this.record.id, item_id: itemId, output_index: outputIndex, content_index: 0 };
+  /** Sends the next item whole (text, function call) or opens it for streaming (audio); false when none is left. */
+  private startNextItem(): boolean {
+    const spec = this.script[this.nextItem++];
+    if (!spec) return false;
+    const status = this.isLastItem() && this.ending.incomplete !== undefined ? 'incomplete' : 'completed';
+    const spoken = this.record.modality === 'audio';
+    if (spec.kind === 'function_call') this.output.functionCall(spec.name, spec.arguments, spec.callId, status);
+    else if (!spoken) this.output.text(spec.kind === 'text' ? spec.text : spec.transcript, status);
+    else this.open = this.output.openAudio(spec.kind === 'audio' ? spec : { kind: 'audio', ms: speechMs(spec.text), transcript: spec.text });
+    return true;
   }
 
-  private openAudio(spec: ScriptedAudioItem): OpenAudio {
-    const item = { id: this.deps.ids.item(), object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] } satisfies RealtimeConversationItemAssistantMessage;
-    const record: ResponseItemRecord = { id: item.id, kind: 'audio', status: 'in_progress', audioBytes: 0, transcript: '' };
-    this.record.items.push(record);
-    const outputIndex = this.output.length;
-    this.output.push(item);
-    const previous = this.deps.conversation.add({ id: item.id, item, assistantAudio: { bytes: 0, bytesPerMs: this.bytesPerMs } });
-    const { emit, ids } = this.deps;
-    emit({ type: 'response.output_item.added', event_id: ids.event(), response_id: this.record.id, output_index: outputIndex, item });
-    emit({ type: 'conversation.item.added', event_id: ids.event(), previous_item_id: previous, item });
-    emit({ type: 'response.content_part.added', event_id: ids.event(), ...this.base(outputIndex, item.id), part: { type: 'audio', transcript: '' } });
-    const chunks = spec.chunkBytes ?? this.deps.pacing.chunkBytes;
-    return {
-      spec: { ...spec, chunkBytes: typeof chunks === 'number' ? [chunks] : chunks },
-      record,
-      outputIndex,
-      targetBytes: Math.max(1, Math.round(spec.ms * this.bytesPerMs)),
-      chunkCursor: 0,
-      words: spec.transcript.split(/\s+/).filter(Boolean),
-      wordsSent: 0,
-    };
-  }
-
-  /** Sends one audio delta and the transcript words it covers; returns the bytes sent. */
-  private sendAudioDelta(open: OpenAudio): number {
-    const sizes = open.spec.chunkBytes as readonly number[];
-    const size = Math.min(Math.max(1, sizes[open.chunkCursor++ % sizes.length] ?? 1), open.targetBytes - open.record.audioBytes);
-    const { emit, ids, conversation } = this.deps;
-    const base = this.base(open.outputIndex, open.record.id);
-    emit({ type: 'response.output_audio.delta', event_id: ids.event(), ...base, delta: audioPayload(this.session.audio.output.format, size) });
-    open.record.audioBytes += size;
-    conversation.get(open.record.id)!.assistantAudio!.bytes = open.record.audioBytes;
-    conversation.assistantAudioSent = true;
-    const wordsDue = Math.ceil((open.record.audioBytes / open.targetBytes) * open.words.length);
-    if (wordsDue > open.wordsSent) {
-      const text = open.words.slice(open.wordsSent, wordsDue).join(' ');
-      const delta = open.wordsSent === 0 ? text : ` ${text}`;
-      open.wordsSent = wordsDue;
-      open.record.transcript += delta;
-      emit({ type: 'response.output_audio_transcript.delta', event_id: ids.event(), ...base, delta });
-    }
-    return size;
+  private isLastItem(): boolean {
+    return this.nextItem >= this.script.length;
   }
 
   private closeAudio(open: OpenAudio, status: 'completed' | 'incomplete'): void {
     this.open = undefined;
-    open.record.status = status;
-    const transcript = open.record.transcript;
-    const item = { id: open.record.id, object: 'realtime.item', type: 'message', status, role: 'assistant', content: [{ type: 'output_audio', transcript }] } satisfies RealtimeConversationItemAssistantMessage;
-    this.output[open.outputIndex] = item;
-    const entry = this.deps.conversation.get(item.id);
-    if (entry) entry.item = item;
-    this.outputAudioMs += open.record.audioBytes / this.bytesPerMs;
-    this.outputTextTokens += Math.ceil(transcript.length / 4);
-    const { emit, ids } = this.deps;
-    const base = this.base(open.outputIndex, item.id);
-    emit({ type: 'response.output_audio.done', event_id: ids.event(), ...base });
-    emit({ type: 'response.output_audio_transcript.done', event_id: ids.event(), ...base, transcript });
-    emit({ type: 'response.content_part.done', event_id: ids.event(), ...base, part: { type: 'audio', transcript } });
-    emit({ type: 'response.output_item.done', event_id: ids.event(), response_id: this.record.id, output_index: open.outputIndex, item });
-    emit({ type: 'conversation.item.done', event_id: ids.event(), item });
-  }
-
-  private sendFunctionCall(name: string, args: string | Record<string, unknown>, callId?: string): void {
-    const argumentsText = typeof args === 'string' ? args : JSON.stringify(args);
-    const { emit, ids, conversation } = this.deps;
-    const base = { id: ids.item(), object: 'realtime.item', type: 'function_call', name, call_id: callId ?? ids.call() } as const;
-    const added = { ...base, status: 'in_progress', arguments: '' } satisfies RealtimeConversationItemFunctionCall;
-    const done = { ...base, status: 'completed', arguments: argumentsText } satisfies RealtimeConversationItemFunctionCall;
-    const outputIndex = this.output.length;
-    this.output.push(done);
-    this.record.items.push({ id: base.id, kind: 'function_call', status: 'completed', audioBytes: 0, transcript: '', name, callId: base.call_id, arguments: argumentsText });
-    const previous = conversation.add({ id: base.id, item: done });
-    const ref = { response_id: this.record.id, item_id: base.id, output_index: outputIndex, call_id: base.call_id };
-    emit({ type: 'response.output_item.added', event_id: ids.event(), response_id: this.record.id, output_index: outputIndex, item: added });
-    emit({ type: 'conversation.item.added', event_id: ids.event(), previous_item_id: previous, item: added });
-    const half = Math.ceil(argumentsText.length / 2);
-    for (const delta of [argumentsText.slice(0, half), argumentsText.slice(half)]) {
-      if (delta) emit({ type: 'response.function_call_arguments.delta', event_id: ids.event(), ...ref, delta });
-    }
-    emit({ type: 'response.function_call_arguments.done', event_id: ids.event(), ...ref, name, arguments: argumentsText });
-    emit({ type: 'response.output_item.done', event_id: ids.event(), response_id: this.record.id, output_index: outputIndex, item: done });
-    emit({ type: 'conversation.item.done', event_id: ids.event(), item: done });
-    this.outputTextTokens += Math.ceil(argumentsText.length / 4) + 5;
+    this.output.closeAudio(open, status);
   }
 
   private finishScripted(): void {
-    const failure = this.failure;
+    const { failure, incomplete } = this.ending;
+    if (incomplete) return this.finish('incomplete', { type: 'incomplete', reason: incomplete });
     if (!failure) return this.finish('completed', undefined);
     const error = { type: failure.type ?? 'invalid_request_error', code: failure.code, ...(failure.message ? { message: failure.message } : {}) };
     this.finish('failed', { type: 'failed', error });
   }
 
-  private finish(status: 'completed' | 'cancelled' | 'failed', details: RealtimeResponseStatus | undefined): void {
+  private finish(status: 'completed' | 'cancelled' | 'failed' | 'incomplete', details: RealtimeResponseStatus | undefined): void {
     this.done = true;
     this.record.status = status;
-    const response = this.responseObject(status, details, this.usage());
-    this.deps.emit({ type: 'response.done', event_id: this.deps.ids.event(), response });
+    this.deps.emit({ type: 'response.done', event_id: this.deps.ids.event(), response: this.responseObject(status, details, this.usage()) });
     this.deps.finished(this);
   }
 
   private usage(): RealtimeResponseUsage {
-    const context = this.deps.contextTokens();
-    const instructions = Math.ceil(this.session.instructions.length / 4) + Math.ceil(JSON.stringify(this.session.tools).length / 4);
-    const inputText = instructions + context.text;
-    // Instructions are cached from the second response on: a prefix of the previous input.
-    const cachedText = context.text > 0 ? Math.floor(instructions / 64) * 64 : 0;
-    const outputAudio = Math.round(this.outputAudioMs / 50);
-    const input = inputText + context.audio;
-    const output = this.outputTextTokens + outputAudio;
+    const { text, audio, cachedText, cachedAudio } = this.input;
+    const outputAudio = Math.round(this.output.audioMs / 50);
+    const input = text + audio;
+    const output = this.output.textTokens + outputAudio;
     return {
       total_tokens: input + output,
       input_tokens: input,
       output_tokens: output,
       input_token_details: {
-        text_tokens: inputText,
-        audio_tokens: context.audio,
+        text_tokens: text,
+        audio_tokens: audio,
         image_tokens: 0,
-        cached_tokens: cachedText,
-        cached_tokens_details: { text_tokens: cachedText, audio_tokens: 0, image_tokens: 0 },
+        cached_tokens: cachedText + cachedAudio,
+        cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedAudio, image_tokens: 0 },
       },
-      output_token_details: { text_tokens: this.outputTextTokens, audio_tokens: outputAudio },
+      output_token_details: { text_tokens: this.output.textTokens, audio_tokens: outputAudio },
     };
   }
 
   private responseObject(status: RealtimeResponse['status'] = 'in_progress', details?: RealtimeResponseStatus, usage?: RealtimeResponseUsage): RealtimeResponse {
-    const { format, voice } = this.session.audio.output;
+    const { format, voice } = this.settings.output;
     return {
       object: 'realtime.response',
       id: this.record.id,
       status,
       status_details: details ?? wireNull,
-      output: status === 'in_progress' ? [] : [...this.output],
-      conversation_id: this.deps.conversationId,
-      output_modalities: this.session.output_modalities,
-      max_output_tokens: this.session.max_output_tokens,
+      output: status === 'in_progress' ? [] : [...this.output.items],
+      conversation_id: this.deps.conversationId ?? wireNull,
+      output_modalities: [this.record.modality],
+      max_output_tokens: this.settings.maxOutputTokens,
       audio: { output: { format, voice: typeof voice === 'string' ? voice : voice.id } },
       usage: usage ?? wireNull,
-      metadata: this.metadata,
+      metadata: this.record.metadata,
     };
   }
 }

@@ -1,80 +1,13 @@
 /**
  * GA session configuration: the defaults of `session.created`, validation of `session.update` with the real error
- * codes (protocols.md §B3, §B7), and the merge that produces the full effective session for `session.updated`.
+ * codes (the openai 7.x `RealtimeSessionCreateRequest` type), and the merge that produces the full effective session for `session.updated`.
  */
 import type { RealtimeAudioFormats } from 'openai/resources/realtime/realtime';
+import { anything, arrayOf, boolean, isObject, nullable, numberIn, object, oneOf, string, tagged, type Checker, type Fields } from './realtime-checks.js';
 import { simErrors, type SimError } from './realtime-errors.js';
+import { format, functionTool, maxOutputTokens, outputModalities, reasoning, toolChoice, voice } from './realtime-field-checks.js';
+import { liveModel, liveModelIds } from './realtime-models.js';
 import type { EffectiveSession, TurnDetectionConfig } from './realtime-types.js';
-
-type Checker = (value: unknown, path: string) => SimError | undefined;
-type Fields = Record<string, Checker>;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const anything: Checker = () => undefined;
-const string: Checker = (v, p) => (typeof v === 'string' ? undefined : simErrors.invalidType(p, 'a string', v));
-const boolean: Checker = (v, p) => (typeof v === 'boolean' ? undefined : simErrors.invalidType(p, 'a boolean', v));
-const oneOf =
-  (values: readonly (string | number)[]): Checker =>
-  (v, p) =>
-    values.includes(v as string) ? undefined : simErrors.invalidValue(p, v, values.map(String));
-const nullable =
-  (check: Checker): Checker =>
-  (v, p) =>
-    v === null ? undefined : check(v, p);
-
-function numberIn(min: number, max: number, integer: boolean): Checker {
-  return (v, p) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-      return simErrors.invalidType(p, integer ? 'an integer' : 'a number', v);
-    }
-    if (v < min) return simErrors.belowMin(p, min, v);
-    if (v > max) return simErrors.aboveMax(p, max, v);
-    return undefined;
-  };
-}
-
-function arrayOf(check: Checker): Checker {
-  return (v, p) => {
-    if (!Array.isArray(v)) return simErrors.invalidType(p, 'an array', v);
-    for (let i = 0; i < v.length; i++) {
-      const err = check(v[i], `${p}[${i}]`);
-      if (err) return err;
-    }
-    return undefined;
-  };
-}
-
-function object(fields: Fields, required: readonly string[] = []): Checker {
-  return (v, p) => {
-    if (!isObject(v)) return simErrors.invalidType(p, 'an object', v);
-    for (const [key, value] of Object.entries(v)) {
-      const check = fields[key];
-      if (!check) return simErrors.unknownParameter(`${p}.${key}`);
-      const err = check(value, `${p}.${key}`);
-      if (err) return err;
-    }
-    const missing = required.find((key) => v[key] === undefined);
-    return missing ? simErrors.missingParameter(`${p}.${missing}`) : undefined;
-  };
-}
-
-/** An object whose allowed fields depend on its `type`. */
-function tagged(variants: Record<string, Fields>): Checker {
-  return (v, p) => {
-    if (!isObject(v)) return simErrors.invalidType(p, 'an object', v);
-    if (v.type === undefined) return simErrors.missingParameter(`${p}.type`);
-    const fields = variants[v.type as string];
-    if (!fields) return simErrors.invalidValue(`${p}.type`, v.type, Object.keys(variants));
-    return object({ type: anything, ...fields })(v, p);
-  };
-}
-
-const format = tagged({
-  'audio/pcm': { rate: oneOf([24000]) },
-  'audio/pcmu': {},
-  'audio/pcma': {},
-});
 
 const vadCommon: Fields = { create_response: boolean, interrupt_response: boolean };
 const turnDetection = nullable(
@@ -90,19 +23,20 @@ const turnDetection = nullable(
   }),
 );
 
-const functionTool: Checker = (v, p) =>
-  tagged({ function: { name: string, description: string, parameters: anything } })(v, p) ??
-  (isObject(v) && v.name === undefined ? simErrors.missingParameter(`${p}.name`) : undefined);
-const toolChoice: Checker = (v, p) =>
-  typeof v === 'string'
-    ? oneOf(['auto', 'none', 'required'])(v, p)
-    : tagged({ function: { name: string }, mcp: { server_label: string, name: nullable(string) } })(v, p);
+/** ISO-639-1, as `AudioTranscription.language(s)` asks ("e.g. `en`"). */
+const isoLanguage: Checker = (v, p) => string(v, p) ?? (/^[a-z]{2}$/.test(v as string) ? undefined : simErrors.invalidValue(p, v));
 
-const outputModalities: Checker = (v, p) =>
-  arrayOf(oneOf(['audio', 'text']))(v, p) ??
-  ((v as unknown[]).length === 1 ? undefined : simErrors.invalidValue(p, JSON.stringify(v), ['["audio"]', '["text"]']));
-
-const maxOutputTokens: Checker = (v, p) => (v === 'inf' ? undefined : numberIn(1, 4096, true)(v, p));
+/** Every field of the openai 7.x `AudioTranscription` type, and no other. */
+const transcription = nullable(
+  object({
+    model: string,
+    language: isoLanguage,
+    languages: arrayOf(isoLanguage),
+    keywords: arrayOf(string),
+    prompt: string,
+    delay: oneOf(['minimal', 'low', 'medium', 'high', 'xhigh']),
+  }),
+);
 
 const truncation: Checker = (v, p) =>
   typeof v === 'string'
@@ -122,17 +56,17 @@ const sessionFields: Fields = {
   include: nullable(arrayOf(oneOf(['item.input_audio_transcription.logprobs']))),
   truncation,
   parallel_tool_calls: boolean,
-  reasoning: object({ effort: oneOf(['minimal', 'low', 'medium', 'high', 'xhigh']) }),
+  reasoning,
   audio: object({
     input: object({
       format,
-      transcription: nullable(object({ model: string, language: string, prompt: string, delay: string })),
+      transcription,
       noise_reduction: nullable(tagged({ near_field: {}, far_field: {} })),
       turn_detection: turnDetection,
     }),
     output: object({
       format,
-      voice: (v, p) => (typeof v === 'string' ? undefined : object({ id: string }, ['id'])(v, p)),
+      voice,
       speed: numberIn(0.25, 1.5, false),
     }),
   }),
@@ -186,6 +120,33 @@ export function defaultSession(id: string, model: string, expiresAt: number): Ef
 export interface UpdateContext {
   /** Whether any assistant audio has been sent: the voice is locked from then on. */
   assistantAudioSent: boolean;
+  /** The stand-in's wall clock, for transcription models that have shut down. */
+  now: Date;
+}
+
+const TRANSCRIPTION = 'session.audio.input.transcription';
+
+/**
+ * What the type docs say only some models take: `languages` and `keywords` ("Supported by gpt-transcribe and
+ * gpt-live-transcribe"), `delay` (only gpt-realtime-whisper), `prompt` (not gpt-realtime-whisper); `reasoning` and
+ * `parallel_tool_calls` (reasoning Realtime models only). A transcription model must exist at `now`.
+ */
+function modelMismatch(session: string, update: Record<string, unknown>, now: Date): SimError | undefined {
+  for (const key of ['reasoning', 'parallel_tool_calls']) {
+    if (update[key] !== undefined && !liveModel(session, now)?.reasoning) return simErrors.unsupportedParameter(`session.${key}`);
+  }
+  const input = (update.audio as { input?: { transcription?: Record<string, unknown> | null } } | undefined)?.input;
+  const asked = input?.transcription;
+  if (!isObject(asked) || asked.model === undefined) return undefined;
+  const model = asked.model as string;
+  if (!liveModel(model, now, 'transcription')) return simErrors.invalidValue(`${TRANSCRIPTION}.model`, model, liveModelIds('transcription', now));
+  const newGeneration = model === 'gpt-transcribe' || model === 'gpt-live-transcribe';
+  const whisper = model === 'gpt-realtime-whisper';
+  const refused = [
+    ...(newGeneration ? [] : ['languages', 'keywords']),
+    ...(whisper ? ['prompt'] : ['delay']),
+  ].find((key) => asked[key] !== undefined);
+  return refused ? simErrors.unsupportedParameter(`${TRANSCRIPTION}.${refused}`) : undefined;
 }
 
 /** Validates a `session.update` payload and returns the new effective session, or the error the API would send. */
@@ -201,6 +162,8 @@ export function applySessionUpdate(
   const invalid = object(sessionFields)(update, 'session');
   if (invalid) return { error: invalid };
   if (update.model !== undefined && update.model !== current.model) return { error: simErrors.modelImmutable() };
+  const mismatch = modelMismatch(current.model, update, ctx.now);
+  if (mismatch) return { error: mismatch };
 
   const audio = (update.audio ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const output = audio.output ?? {};

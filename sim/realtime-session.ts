@@ -4,7 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { RealtimeServerEvent } from 'openai/resources/realtime/realtime';
-import { base64ByteLength } from './audio.js';
+import { appendedAudio, clientEventId, parseClientEvent } from './realtime-client-events.js';
 import { simErrors, type SimError } from './realtime-errors.js';
 import { EventLog } from './realtime-event-log.js';
 import { IdSource } from './realtime-ids.js';
@@ -21,8 +21,7 @@ import type {
   TruncationRecord,
 } from './realtime-types.js';
 
-/** 15 MiB per `input_audio_buffer.append` (protocols.md §B8), counted on the base64 string. */
-export const MAX_APPEND_CHARS = 15 * 1024 * 1024;
+export { MAX_APPEND_CHARS } from './realtime-client-events.js';
 
 export class SimSession {
   readonly headers: HandshakeInfo['headers'];
@@ -32,6 +31,8 @@ export class SimSession {
   readonly receivedLog: EventLog<ReceivedEvent>;
   readonly sentLog: EventLog<SentEvent>;
   readonly closed: Promise<CloseInfo>;
+  /** WebSocket pings from the client, and how many were answered (none once silent). */
+  readonly pings = { received: 0, answered: 0 };
   /** Sees every appended audio chunk, decoded, before the session's VAD does (probes such as the benchmark's). */
   onInputAudio: ((audio: Buffer) => void) | undefined;
   private readonly changes = new EventLog<null>('session state', false);
@@ -39,6 +40,8 @@ export class SimSession {
   private readonly ids: IdSource;
   private readonly timers = new Set<() => void>();
   private open = true;
+  private silent = false;
+  private silentOn: string | undefined;
   private resolveClosed!: (info: CloseInfo) => void;
 
   constructor(
@@ -67,6 +70,14 @@ export class SimSession {
       handshake.model,
     );
     ws.on('message', (data, isBinary) => this.onMessage(data.toString(), isBinary));
+    ws.on('ping', (data) => {
+      this.pings.received++;
+      if (!this.silent && ws.readyState === ws.OPEN) {
+        ws.pong(data);
+        this.pings.answered++;
+      }
+      this.changes.push(null);
+    });
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     ws.on('error', (err) => options.logger?.debug({ err, session: index }, 'realtime sim socket error'));
   }
@@ -107,7 +118,15 @@ export class SimSession {
   }
 
   get responses(): readonly ResponseRecord[] {
-    return this.protocol.responses;
+    return this.protocol.records;
+  }
+
+  /**
+   * The next `count` in-conversation `response.create`s collide with a response server VAD starts a moment earlier:
+   * the VAD response is created first, then the client's create is refused with its `event_id`.
+   */
+  collideNextResponseCreate(count = 1): void {
+    this.protocol.responses.collideNext(count);
   }
 
   get truncations(): readonly TruncationRecord[] {
@@ -145,9 +164,27 @@ export class SimSession {
     await this.changes.waitFor(() => condition(), timeoutMs, what);
   }
 
+  /**
+   * The server goes quiet without closing: nothing more is sent (no events, no errors, no pongs to pings), client
+   * events are still recorded but never acted on, and the socket stays open. How a stuck upstream looks to a watchdog.
+   */
+  goSilent(): void {
+    this.silent = true;
+    this.protocol.abandon();
+  }
+
+  /** Goes silent when the next client event of `type` arrives, before acting on it (e.g. no `response.created`). */
+  goSilentOnNext(type: string): void {
+    this.silentOn = type;
+  }
+
+  get isSilent(): boolean {
+    return this.silent;
+  }
+
   /** Injects a raw server event (object or pre-serialised text). */
   send(event: SentEvent | SessionEvent | string): void {
-    if (!this.open || this.ws.readyState !== this.ws.OPEN) return;
+    if (!this.open || this.silent || this.ws.readyState !== this.ws.OPEN) return;
     if (typeof event === 'string') {
       this.ws.send(event);
       return;
@@ -211,46 +248,25 @@ export class SimSession {
   }
 
   private onMessage(text: string, isBinary: boolean): void {
-    const event = this.parse(text, isBinary);
-    if (event) {
-      if (event.type === 'input_audio_buffer.append') this.onAppend(event);
-      else {
-        this.receivedLog.push(event);
-        this.protocol.handle(event);
-      }
+    const parsed = parseClientEvent(text, isBinary);
+    const event = 'event' in parsed ? parsed.event : undefined;
+    if ('error' in parsed) this.sendError(parsed.error, parsed.eventId);
+    if (event && event.type === this.silentOn) this.goSilent();
+    if (event?.type === 'input_audio_buffer.append') {
+      if (!this.silent) this.onAppend(event);
+    } else if (event) {
+      this.receivedLog.push(event);
+      if (!this.silent) this.protocol.handle(event);
     }
     this.changes.push(null);
   }
 
-  private parse(text: string, isBinary: boolean): ReceivedEvent | undefined {
-    let value: unknown;
-    try {
-      value = isBinary ? undefined : JSON.parse(text);
-    } catch {
-      value = undefined;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.sendError(simErrors.invalidJson());
-      return undefined;
-    }
-    const event = value as Record<string, unknown>;
-    if (typeof event.type !== 'string') {
-      this.sendError(simErrors.missingType(), typeof event.event_id === 'string' ? event.event_id : undefined);
-      return undefined;
-    }
-    return event as ReceivedEvent;
-  }
-
   private onAppend(event: ReceivedEvent): void {
-    const audio = event.audio;
-    const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
-    if (audio === undefined) return this.sendError(simErrors.missingParameter('audio'), eventId);
-    if (typeof audio !== 'string') return this.sendError(simErrors.invalidType('audio', 'a string', audio), eventId);
-    if (audio.length > MAX_APPEND_CHARS) return this.sendError(simErrors.appendTooLarge(MAX_APPEND_CHARS, audio.length), eventId);
-    if (base64ByteLength(audio) === 0) return;
-    const bytes = Buffer.from(audio, 'base64');
-    this.onInputAudio?.(bytes);
-    this.protocol.append(bytes);
+    const audio = appendedAudio(event);
+    if (audio === undefined) return;
+    if (!Buffer.isBuffer(audio)) return this.sendError(audio, clientEventId(event));
+    this.onInputAudio?.(audio);
+    this.protocol.append(audio);
   }
 
   /** What a beta-shaped handshake or event gets: `beta_api_shape_disabled`, then close 4000. */

@@ -15,6 +15,8 @@ export interface ConnectOptions {
   model?: string | null;
   path?: string;
   headers?: Record<string, string>;
+  /** Give up on an unanswered upgrade after this long (the `ws` client's handshake timeout). */
+  handshakeTimeoutMs?: number;
 }
 
 /** Handshake outcome: an open client, or the HTTP status the server answered with. */
@@ -31,7 +33,7 @@ function targetUrl(baseUrl: string, opts: ConnectOptions): string {
 export function tryConnect(baseUrl: string, opts: ConnectOptions = {}): Promise<ConnectResult> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.apiKey !== undefined) headers.Authorization = `Bearer ${opts.apiKey}`;
-  const ws = new WebSocket(targetUrl(baseUrl, opts), { headers });
+  const ws = new WebSocket(targetUrl(baseUrl, opts), { headers, handshakeTimeout: opts.handshakeTimeoutMs });
   const client = new RealtimeTestClient(ws);
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve({ client }));
@@ -53,9 +55,12 @@ export async function connect(baseUrl: string, opts: ConnectOptions = {}): Promi
 export class RealtimeTestClient {
   readonly log = new EventLog<ServerEventJson>('test client received');
   readonly closed: Promise<CloseInfo>;
+  /** Pongs received for `ping()`. */
+  readonly pongs = new EventLog<{ type: 'pong' }>('test client pongs');
 
   constructor(private readonly ws: WebSocket) {
     ws.on('message', (data) => this.log.push(JSON.parse(data.toString()) as ServerEventJson));
+    ws.on('pong', () => this.pongs.push({ type: 'pong' }));
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
         this.log.close(new Error(`test client closed (${code})`));
@@ -71,6 +76,11 @@ export class RealtimeTestClient {
 
   types(): string[] {
     return this.log.events.map((e) => e.type);
+  }
+
+  /** A WebSocket ping, as a client's liveness check sends it. */
+  ping(): void {
+    this.ws.ping();
   }
 
   send(event: object | string): void {

@@ -6,12 +6,15 @@ import type {
   AudioTranscription,
   RealtimeAudioFormats,
   RealtimeResponseCreateParams,
+  RateLimitsUpdatedEvent,
   RealtimeServerEvent,
   RealtimeToolChoiceConfig,
   RealtimeTruncation,
 } from 'openai/resources/realtime/realtime';
 import type { Clock } from '../src/clock.js';
 import type { Logger } from '../src/logger.js';
+import type { ModelContext } from './realtime-context.js';
+import type { PromptCacheSettings } from './realtime-prompt-cache.js';
 
 /** The wire sends `null` in places where the SDK types only say "optional"; this keeps the literals type-checked. */
 export const wireNull = null as never;
@@ -86,7 +89,13 @@ export interface ScriptedFunctionCall {
   callId?: string;
 }
 
-export type ScriptedItem = ScriptedAudioItem | ScriptedFunctionCall;
+/** A text item: sent as `response.output_text.*` in a text response, spoken in an audio one. */
+export interface ScriptedTextItem {
+  kind: 'text';
+  text: string;
+}
+
+export type ScriptedItem = ScriptedAudioItem | ScriptedTextItem | ScriptedFunctionCall;
 
 export interface ScriptedFailure {
   code: string;
@@ -96,8 +105,12 @@ export interface ScriptedFailure {
 
 export interface ScriptedResponse {
   items?: ScriptedItem[];
-  /** Ends the response with `status:"failed"` after its items. */
+  /** Ends the response with `status:"failed"` after its items (`status_details.error` = `{ type, code, message }`). */
   failure?: ScriptedFailure;
+  /** Ends the response with `status:"incomplete"`: its last item is cut short and left `incomplete`. */
+  incomplete?: 'max_output_tokens' | 'content_filter';
+  /** The `rate_limits.updated` sent at the start of this response (default: plenty left). */
+  rateLimits?: RateLimitsUpdatedEvent.RateLimit[];
 }
 
 export type ResponseTrigger = 'client' | 'vad' | 'idle';
@@ -113,6 +126,10 @@ export interface ResponderContext {
   /** The `response` payload of the client's `response.create` (undefined for VAD and idle responses). */
   request: RealtimeResponseCreateParams | undefined;
   session: Readonly<EffectiveSession>;
+  /** What the model sees for this response (instructions, tools, items in order). */
+  context: ModelContext;
+  /** `conversation: "none"`: an out-of-band response (e.g. a summary), not added to the conversation. */
+  outOfBand: boolean;
   /** Scripted transcript of the user turn that triggered this response, else of the latest user turn. */
   userTranscript: string | null;
   functionOutputs: readonly FunctionOutputRecord[];
@@ -161,6 +178,16 @@ export interface RealtimeSimOptions {
   maxSessionMs?: number;
   /** Refuse handshakes beyond this many open sessions (HTTP 429). */
   maxConcurrentSessions?: number;
+  /** Leave this upgrade request unanswered (0 = the first handshake); see also `sim.hangHandshakes(count)`. */
+  hangHandshake?: (handshakeIndex: number) => boolean;
+  /** Open this session (HTTP 101) but never send anything on it, not even `session.created`, nor answer pings. */
+  silentSession?: (sessionIndex: number) => boolean;
+  /** Cached-token accounting for usage (shared by the sim's sessions). Default 1024-token minimum, 128-token steps. */
+  promptCaching?: Partial<PromptCacheSettings>;
+  /** Hold each caller transcript until the response to that turn is done, as a slow transcriber does. Default false. */
+  lateTranscripts?: boolean;
+  /** Usage on `input_audio_transcription.completed`; default by model (`whisper-1`: duration, others: tokens). */
+  transcriptionUsage?: 'tokens' | 'duration';
   /** Keep every server event a session sends (for `waitForSent`). Turn off for benchmarks. Default true. */
   recordSentEvents?: boolean;
   /** Keep closed sessions in `sim.sessions`. Turn off for benchmarks. Default true. */
@@ -171,10 +198,11 @@ export interface RealtimeSimOptions {
 
 export interface ResponseItemRecord {
   id: string;
-  kind: 'audio' | 'function_call';
+  kind: 'audio' | 'text' | 'function_call';
   status: 'in_progress' | 'completed' | 'incomplete';
   /** Audio bytes sent for this item (audio items). */
   audioBytes: number;
+  /** What the item said: the audio transcript, or the text. */
   transcript: string;
   name?: string;
   callId?: string;
@@ -184,10 +212,19 @@ export interface ResponseItemRecord {
 export interface ResponseRecord {
   id: string;
   trigger: ResponseTrigger;
-  status: 'in_progress' | 'completed' | 'cancelled' | 'failed';
+  status: 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
   cancelReason?: 'turn_detected' | 'client_cancelled';
+  /** The effective instructions: the response's own (they replace the session's), else the session's. */
   instructions?: string;
   items: ResponseItemRecord[];
+  /** What the model saw for this response: instructions, tools and the items in order. */
+  context: ModelContext;
+  /** `conversation: "none"`: nothing of it was added to the conversation. */
+  outOfBand: boolean;
+  modality: 'audio' | 'text';
+  metadata: Record<string, string> | null;
+  /** The client's `event_id` on the `response.create` (client responses). */
+  eventId?: string;
 }
 
 export interface TruncationRecord {

@@ -14,11 +14,17 @@ export interface ProbeConnection {
   readonly path: string;
   /** Text frames, parsed as JSON, in arrival order. */
   readonly messages: ProbeMessage[];
+  /** The same frames as the text that arrived (field order included). */
+  readonly raw: string[];
+  /** Pongs received for `ping()`. */
+  readonly pongs: number;
   readonly closed: Promise<{ code: number; reason: string }>;
   /** Objects are sent as JSON text; strings as text; Buffers as binary frames. */
   send(message: object | string | Buffer): void;
   waitForMessage(predicate: (m: ProbeMessage) => boolean, timeoutMs?: number, label?: string): Promise<ProbeMessage>;
   close(code?: number, reason?: string): void;
+  /** A WebSocket ping, as a bridge's liveness check sends it. */
+  ping(): void;
   /** Drops the TCP connection without a close handshake. */
   terminate(): void;
 }
@@ -31,9 +37,18 @@ export interface BridgeProbe {
 
 function probeConnection(ws: WebSocket, headers: IncomingHttpHeaders, path: string): ProbeConnection {
   const messages: ProbeMessage[] = [];
+  const raw: string[] = [];
+  let pongs = 0;
   const waiters = new Waiters();
   ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (!isBinary) messages.push(JSON.parse(data.toString('utf8')) as ProbeMessage);
+    if (!isBinary) {
+      raw.push(data.toString('utf8'));
+      messages.push(JSON.parse(raw.at(-1)!) as ProbeMessage);
+    }
+    waiters.check();
+  });
+  ws.on('pong', () => {
+    pongs++;
     waiters.check();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -46,10 +61,15 @@ function probeConnection(ws: WebSocket, headers: IncomingHttpHeaders, path: stri
     headers,
     path,
     messages,
+    raw,
+    get pongs() {
+      return pongs;
+    },
     closed,
     send: (message) => ws.send(typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message)),
     waitForMessage: (predicate, timeoutMs = 5000, label = 'a message') => waiters.waitFor(() => messages.find(predicate), timeoutMs, label),
     close: (code = 1000, reason = '') => ws.close(code, reason),
+    ping: () => ws.ping(),
     terminate: () => ws.terminate(),
   };
 }

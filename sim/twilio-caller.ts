@@ -2,32 +2,24 @@ import WebSocket from 'ws';
 import { systemClock, type Clock } from '../src/clock.js';
 import { BYTES_PER_MS, FRAME_MS } from './audio.js';
 import { CallerEar, type EchoedMark, type ReceivedMedia, type TimedName } from './twilio-caller-ear.js';
+import { openTwilioSocket } from './twilio-caller-connect.js';
 import type { CloseInfo, TwilioCallOptions } from './twilio-caller-options.js';
 import { CallerScript } from './twilio-caller-script.js';
+import { StreamSender } from './twilio-caller-sender.js';
 import * as inbound from './twilio-inbound.js';
 import { MULAW_8K_MONO, type StreamIdentity } from './twilio-inbound.js';
 import type { Violation } from './twilio-outbound-check.js';
 import { tickerFor, type FrameTicker } from './twilio-ticker.js';
 import { Waiters } from './twilio-waiters.js';
 
+export { TwilioHandshakeError } from './twilio-caller-connect.js';
+
 /**
- * A simulated phone call: Twilio Media Streams acting as a WebSocket client of the bridge (protocols.md §A3–A7, §A10).
+ * A simulated phone call: Twilio Media Streams acting as a WebSocket client of the bridge (Twilio's "Media Streams - WebSocket Messages" page).
  * Sends `connected`, `start`, then a 20 ms μ-law frame for the whole call; plays what the bridge sends at real-time
  * pace, echoing marks; checks every bridge message like Twilio does and records everything for assertions.
  * All calls on one clock share a single 20 ms ticker, so hundreds of calls can run in one process.
  */
-
-/** The upgrade failed: Twilio logs 31920 (any answer other than 101) or 31901 (no answer). */
-export class TwilioHandshakeError extends Error {
-  override name = 'TwilioHandshakeError';
-  constructor(
-    readonly twilioCode: 31901 | 31920,
-    readonly statusCode: number | undefined,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const DTMF_DIGIT = /^[0-9*#]$/;
 
@@ -37,7 +29,6 @@ export class SimCall {
   readonly identity: StreamIdentity;
   readonly digitsSent: TimedName[] = [];
   readonly closed: Promise<CloseInfo>;
-  mediaFramesSent = 0;
   closeInfo: CloseInfo | undefined;
 
   private readonly clock: Clock;
@@ -45,15 +36,11 @@ export class SimCall {
   private readonly script: CallerScript;
   private readonly ear: CallerEar;
   private readonly waiters = new Waiters();
-  private readonly streamSidJson: string;
+  private readonly sender: StreamSender;
   private resolveClosed!: (info: CloseInfo) => void;
   private unsubscribe: (() => void) | undefined;
   private closingBy: CloseInfo['by'] | undefined;
   private started = false;
-  private sequence = 0;
-  private frameIndex = 0;
-  private streamStartAt = 0;
-  private jitterHoldUntil: number | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -66,13 +53,13 @@ export class SimCall {
       callSid: options.callSid ?? inbound.fakeSid('CA'),
       streamSid: options.streamSid ?? inbound.fakeSid('MZ'),
     };
-    this.streamSidJson = JSON.stringify(this.identity.streamSid);
     this.script = new CallerScript(options.frameSource);
+    this.sender = new StreamSender(ws, this.identity, this.script, options.jitterMs ?? 0, () => this.waiters.check());
     this.ear = new CallerEar({
       clock: this.clock,
       streamSid: this.identity.streamSid,
       tickIntervalMs: this.ticker.intervalMs,
-      sendMarkEcho: (name) => this.send(inbound.markEchoMessage(this.identity.streamSid, ++this.sequence, name)),
+      sendMarkEcho: (name) => this.sender.markEcho(name),
       onChange: () => this.waiters.check(),
       recordMedia: options.recordMedia,
       keepAudio: options.keepAudio,
@@ -95,6 +82,10 @@ export class SimCall {
 
   get isOpen(): boolean {
     return this.closingBy === undefined;
+  }
+
+  get mediaFramesSent(): number {
+    return this.sender.mediaFramesSent;
   }
 
   /** Media the bridge sent: time, size and running total of each message. */
@@ -150,24 +141,20 @@ export class SimCall {
   }
 
   sendConnected(): void {
-    this.send(inbound.connectedMessage());
+    this.sender.connected();
   }
 
   /** Sends `start` and begins the 20 ms media stream, first frame at once. */
   sendStart(): void {
     if (this.started || !this.isOpen) return;
     this.started = true;
-    this.sequence = 1;
-    this.send(
-      inbound.startMessage(this.identity, this.sequence, {
-        tracks: this.options.tracks ?? ['inbound'],
-        customParameters: this.options.customParameters ?? {},
-        mediaFormat: this.options.mediaFormat ?? MULAW_8K_MONO,
-      }),
-    );
     if (this.options.speakFirstMs) void this.script.say(this.options.speakFirstMs);
-    this.streamStartAt = this.clock.now();
-    this.sendDueFrames(this.streamStartAt);
+    const details = {
+      tracks: this.options.tracks ?? ['inbound'],
+      customParameters: this.options.customParameters ?? {},
+      mediaFormat: this.options.mediaFormat ?? MULAW_8K_MONO,
+    };
+    this.sender.start(details, this.clock.now());
     this.unsubscribe = this.ticker.subscribe((now) => this.onTick(now));
   }
 
@@ -188,16 +175,39 @@ export class SimCall {
     return this.script.gap(ms);
   }
 
+  /**
+   * The caller's side goes dead without a word (a half-open connection): no more frames, mark echoes or pongs, no
+   * `stop` and no close. The socket stays open; nothing more is played or recorded (a dead line hears nothing), but
+   * the bridge's close handshake is still answered by the socket. `hangUp()` still closes it.
+   */
+  goSilent(): void {
+    this.sender.silent = true;
+    this.stopStream();
+  }
+
+  /** Pings the bridge sent, and the pongs answered (none once silent). */
+  get pings(): { received: number; answered: number } {
+    return { received: this.sender.pingsReceived, answered: this.sender.pongsSent };
+  }
+
   pressDigit(digit: string): void {
     if (!DTMF_DIGIT.test(digit)) throw new Error(`pressDigit: expected one of 0-9 * #, got ${JSON.stringify(digit)}`);
     if (!this.started || !this.isOpen) return;
-    this.send(inbound.dtmfMessage(this.identity.streamSid, ++this.sequence, digit));
+    this.sender.dtmf(digit);
     this.digitsSent.push({ name: digit, at: this.clock.now() });
   }
 
   /** Sends anything as-is, for malformed-input tests (a Buffer goes as a binary frame). */
   sendRaw(data: string | Buffer): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data, { binary: Buffer.isBuffer(data) });
+  }
+
+  /**
+   * One extra `media` message in Twilio's shape and numbering (next sequenceNumber and chunk, the current timestamp),
+   * whose `payload` text is put into the JSON verbatim: `sendRawMedia('AAAA\\u0000AAA')` sends a JSON-escaped NUL.
+   */
+  sendRawMedia(payloadJson: string): void {
+    if (this.started && this.isOpen) this.sender.rawMedia(payloadJson, this.sender.nextTimestamp);
   }
 
   /** The caller hangs up: `stop`, then the socket closes. */
@@ -246,45 +256,17 @@ export class SimCall {
     return this.waitFor(() => this.closeInfo, timeoutMs, 'the socket to close');
   }
 
-  private send(text: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
-  }
-
   private onTick(now: number): void {
     if (!this.isOpen) return;
-    this.sendDueFrames(now);
+    this.sender.sendDueFrames(now);
     this.ear.sync(now);
     this.waiters.check();
-  }
-
-  /** Drift correction: frame n belongs at streamStart + 20n, so a late tick sends every frame it owes. */
-  private sendDueFrames(now: number): void {
-    const due = Math.floor((now - this.streamStartAt) / FRAME_MS) + 1;
-    while (this.frameIndex < due) {
-      const timestamp = this.frameIndex * FRAME_MS;
-      if (this.isHeldByJitter(timestamp, now)) break;
-      const payload = this.script.nextFrame(this.frameIndex);
-      this.frameIndex++;
-      if (payload === null) continue;
-      this.mediaFramesSent++;
-      this.send(inbound.mediaMessage(this.streamSidJson, ++this.sequence, this.mediaFramesSent, timestamp, payload));
-    }
-  }
-
-  /** With `jitterMs`, each frame leaves up to that much late (in order); its timestamp stays on the 20 ms grid. */
-  private isHeldByJitter(timestamp: number, now: number): boolean {
-    const jitterMs = this.options.jitterMs ?? 0;
-    if (jitterMs <= 0) return false;
-    this.jitterHoldUntil ??= this.streamStartAt + timestamp + Math.random() * jitterMs;
-    if (now < this.jitterHoldUntil) return true;
-    this.jitterHoldUntil = undefined;
-    return false;
   }
 
   private endStream(by: 'caller' | 'twilio'): void {
     if (!this.isOpen) return;
     this.ear.sync();
-    if (this.started) this.send(inbound.stopMessage(this.identity, ++this.sequence));
+    if (this.started) this.sender.stop();
     this.closingBy = by;
     this.stopStream();
     this.ws.close(1000, by === 'caller' ? 'caller hung up' : 'call updated');
@@ -310,24 +292,7 @@ export class SimCall {
 
 /** Opens a simulated call: upgrade, `connected`, `start` (unless `sendStart: false`), then media every 20 ms. */
 export async function startTwilioCall(options: TwilioCallOptions): Promise<SimCall> {
-  const ws = new WebSocket(options.url, {
-    headers: options.headers,
-    handshakeTimeout: options.connectTimeoutMs ?? 5000,
-    perMessageDeflate: false,
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      ws.terminate();
-      reject(new TwilioHandshakeError(31920, res.statusCode, `upgrade refused with HTTP ${res.statusCode}`));
-    });
-    ws.once('error', (err) => {
-      const timedOut = /timed out/i.test(err.message);
-      reject(new TwilioHandshakeError(timedOut ? 31901 : 31920, undefined, `upgrade failed: ${err.message}`));
-    });
-  });
-  const call = new SimCall(ws, options);
+  const call = new SimCall(await openTwilioSocket(options), options);
   call.sendConnected();
   if (options.sendStart !== false) call.sendStart();
   return call;

@@ -1,5 +1,5 @@
 /**
- * Messages "Twilio" sends to the bridge (protocols.md §A4), as JSON text. Every number is a string except
+ * Messages "Twilio" sends to the bridge (Twilio's "Media Streams - WebSocket Messages" page), as JSON text. Every number is a string except
  * `mediaFormat.sampleRate` / `channels`. `media` is built by hand because it goes out 50 times a second per call.
  */
 export interface StreamIdentity {
@@ -40,11 +40,15 @@ export function startMessage(
   });
 }
 
-/** `streamSidJson` is the JSON-encoded streamSid (computed once per call). */
-export function mediaMessage(streamSidJson: string, sequenceNumber: number, chunk: number, timestampMs: number, payloadB64: string): string {
+/**
+ * `streamSidJson` is the JSON-encoded streamSid (computed once per call). The field order is Twilio's own, as in the
+ * media message example of Twilio's "Media Streams - WebSocket Messages" page: `media` before `streamSid`.
+ * `payloadJson` goes into the string literal as-is, so a test can put JSON escapes (e.g. `\u0000`) in it.
+ */
+export function mediaMessage(streamSidJson: string, sequenceNumber: number, chunk: number, timestampMs: number, payloadJson: string): string {
   return (
-    `{"event":"media","sequenceNumber":"${sequenceNumber}","streamSid":${streamSidJson},` +
-    `"media":{"track":"inbound","chunk":"${chunk}","timestamp":"${timestampMs}","payload":"${payloadB64}"}}`
+    `{"event":"media","sequenceNumber":"${sequenceNumber}",` +
+    `"media":{"track":"inbound","chunk":"${chunk}","timestamp":"${timestampMs}","payload":"${payloadJson}"},"streamSid":${streamSidJson}}`
   );
 }
 
@@ -71,7 +75,7 @@ function randomHex(length: number): string {
   return out.slice(0, length);
 }
 
-/** Twilio-shaped ids: a two-letter prefix and 32 hex digits. */
-export function fakeSid(prefix: 'AC' | 'CA' | 'MZ'): string {
+/** Twilio-shaped ids: a two-letter prefix and 32 hex digits (`SM…` messages, `RE…` recordings). */
+export function fakeSid(prefix: 'AC' | 'CA' | 'MZ' | 'SM' | 'RE'): string {
   return prefix + randomHex(32);
 }

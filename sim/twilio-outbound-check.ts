@@ -1,5 +1,5 @@
 /**
- * Checks a message the bridge sent to "Twilio" the way Twilio does (protocols.md §A3, §A5): text frames only,
+ * Checks a message the bridge sent to "Twilio" the way Twilio does (Twilio's Media Streams messages page and errors 31924, 31950, 31951): text frames only,
  * JSON, one of `media` / `mark` / `clear`, exactly the documented fields, and the stream's own `streamSid`.
  * The docs overlap on 31924 vs 31951; here bad JSON, unknown events and audio with a file header draw 31924,
  * missing/unexpected fields, wrong types and a wrong streamSid draw 31951, binary frames draw 31950.

@@ -3,7 +3,7 @@ import { BYTES_PER_MS } from './audio.js';
 /**
  * Twilio's outbound playback buffer, without sockets: media and marks share one FIFO that drains at 8 bytes per ms.
  * A mark is echoed when everything queued before it has played, or at once if nothing is queued before it;
- * `clear` drops the buffered audio and hands back every pending mark, in order (protocols.md §A7).
+ * `clear` drops the buffered audio and hands back every pending mark, in order (Twilio's `clear` message docs).
  * Time only moves through `advance(now)`; callers pass the same monotonic clock to every method.
  */
 export interface MarkEcho {

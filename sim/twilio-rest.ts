@@ -3,20 +3,31 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../src/clock.js';
 import type { SimCall } from './twilio-caller.js';
 import { fakeSid } from './twilio-inbound.js';
+import { notFound, twilioError, type Answer } from './twilio-rest-answers.js';
+import { callResource, newCall, reachableCall, updateCall, type CallOptions, type StandInCall } from './twilio-rest-calls.js';
+import { createMessage, type StandInMessage } from './twilio-rest-messages.js';
+import { createRecording } from './twilio-rest-recordings.js';
 import { Waiters } from './twilio-waiters.js';
 
+export type { CallOptions, StandInCall } from './twilio-rest-calls.js';
+export type { StandInMessage } from './twilio-rest-messages.js';
+export type { StandInRecording } from './twilio-rest-recordings.js';
+
 /**
- * Stand-in for Twilio's REST call update (protocols.md §A9): `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`
- * with a form body and HTTP Basic `AccountSid:AuthToken`. `Status=completed` hangs up, `Twiml=` replaces the running
- * TwiML (max 4000 characters, else 32018); either one ends an attached call's media stream the way Twilio does.
- * Unknown or finished calls get 404 / 20404. Every request is recorded in arrival order.
+ * Stand-in for the Twilio REST API (US1, `api.twilio.com`) with a form body and HTTP Basic `AccountSid:AuthToken`:
+ * call updates (`…/Calls/{CallSid}.json`, twilio-rest-calls.ts), messages (`…/Messages.json`, twilio-rest-messages.ts)
+ * and call recordings (`…/Calls/{CallSid}/Recordings.json`, twilio-rest-recordings.ts). Every request is recorded in
+ * arrival order, and `failNext` faults apply to every route.
  */
 export interface RestRequestRecord {
   seq: number;
   at: number;
   method: string;
   path: string;
+  /** Which resource the path names (undefined for a path no route knows). */
+  resource: 'call' | 'recording' | 'message' | undefined;
   callSid: string | undefined;
+  /** The form body; a repeated name keeps its last value. */
   params: Record<string, string>;
   authorized: boolean;
   /** HTTP status answered; 0 when a `stall` fault left the request unanswered. */
@@ -24,17 +35,11 @@ export interface RestRequestRecord {
   twilioCode: number | undefined;
 }
 
-export interface StandInCall {
-  callSid: string;
-  status: 'in-progress' | 'completed';
-  /** TwiML installed by REST updates, oldest first (e.g. a `<Dial>` for a transfer). */
-  twimlUpdates: string[];
-  attached: SimCall | undefined;
-}
-
 export interface TwilioRestStandInOptions {
   accountSid?: string;
   authToken?: string;
+  /** The account's phone numbers: when set, a message `From` any other number is refused (21606). */
+  phoneNumbers?: readonly string[];
   clock?: Clock;
 }
 
@@ -44,32 +49,40 @@ export interface TwilioRestStandIn {
   readonly authToken: string;
   /** Every request, in arrival order, including refused ones. */
   readonly requests: readonly RestRequestRecord[];
-  addCall(callSid: string): StandInCall;
+  /** Messages accepted, oldest first. */
+  readonly messages: readonly StandInMessage[];
+  /** A live call; with `region` other than `us1` it is out of reach of this host (404 / 20404). */
+  addCall(callSid: string, options?: CallOptions): StandInCall;
   /** Registers a live simulated call; an update ends its stream, and its hang-up or a bridge close ends the call. */
-  attach(call: SimCall): StandInCall;
+  attach(call: SimCall, options?: CallOptions): StandInCall;
   call(callSid: string): StandInCall | undefined;
-  /** The next `count` requests get `status` (default 500); with `stall`, they get no answer at all. */
+  /** The next `count` requests (any route) get `status` (default 500); with `stall`, they get no answer at all. */
   failNext(count: number, fault?: { status?: number; stall?: boolean }): void;
   /** The first recorded request matching `predicate` (earlier ones included), waiting for it if needed. */
   waitForRequest(predicate?: (r: RestRequestRecord) => boolean, timeoutMs?: number): Promise<RestRequestRecord>;
   close(): Promise<void>;
 }
 
-const CALL_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/;
-const MAX_TWIML_CHARS = 4000;
+const ACCOUNT = '/2010-04-01/Accounts/([^/]+)';
+const ROUTES = [
+  { resource: 'call', pattern: new RegExp(`^${ACCOUNT}/Calls/([^/]+)\\.json$`) },
+  { resource: 'recording', pattern: new RegExp(`^${ACCOUNT}/Calls/([^/]+)/Recordings\\.json$`) },
+  { resource: 'message', pattern: new RegExp(`^${ACCOUNT}/Messages\\.json$`) },
+] as const;
 const MAX_BODY_BYTES = 64 * 1024;
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
+interface Routed {
+  resource: RestRequestRecord['resource'];
+  accountSid: string | undefined;
+  callSid: string | undefined;
 }
 
-function twilioError(status: number, code: number, message: string): Answer {
-  return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
-}
-
-function notFound(path: string): Answer {
-  return twilioError(404, 20404, `The requested resource ${path} was not found`);
+function route(path: string): Routed {
+  for (const { resource, pattern } of ROUTES) {
+    const match = pattern.exec(path);
+    if (match) return { resource, accountSid: decodeURIComponent(match[1]!), callSid: match[2] === undefined ? undefined : decodeURIComponent(match[2]) };
+  }
+  return { resource: undefined, accountSid: undefined, callSid: undefined };
 }
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -96,17 +109,18 @@ export async function startTwilioRestServer(options: TwilioRestStandInOptions = 
   const clock = options.clock ?? systemClock;
   const calls = new Map<string, StandInCall>();
   const requests: RestRequestRecord[] = [];
+  const messages: StandInMessage[] = [];
   const waiters = new Waiters();
   const faults: { status: number; stall: boolean }[] = [];
 
-  function addCall(callSid: string): StandInCall {
-    const call: StandInCall = { callSid, status: 'in-progress', twimlUpdates: [], attached: undefined };
+  function addCall(callSid: string, callOptions: CallOptions = {}): StandInCall {
+    const call = newCall(callSid, callOptions, clock.wallNow());
     calls.set(callSid, call);
     return call;
   }
 
-  function attach(sim: SimCall): StandInCall {
-    const call = addCall(sim.callSid);
+  function attach(sim: SimCall, callOptions: CallOptions = {}): StandInCall {
+    const call = addCall(sim.callSid, callOptions);
     call.attached = sim;
     // A stream that ends without a REST update means the call is over (no TwiML follows the <Connect> here).
     void sim.closed.then((info) => {
@@ -115,73 +129,46 @@ export async function startTwilioRestServer(options: TwilioRestStandInOptions = 
     return call;
   }
 
-  function update(call: StandInCall, params: Record<string, string>): Answer | undefined {
-    if (params.Twiml !== undefined && params.Twiml.length > MAX_TWIML_CHARS) {
-      return twilioError(400, 32018, `Twiml is ${params.Twiml.length} characters long; the maximum is ${MAX_TWIML_CHARS}`);
-    }
-    if (params.Status === 'completed') {
-      call.status = 'completed';
-      void call.attached?.endByTwilio();
-    } else if (params.Status !== undefined && params.Status !== 'canceled') {
-      return twilioError(400, 20001, `Invalid Status: ${params.Status}`);
-    } else if (params.Twiml !== undefined) {
-      call.twimlUpdates.push(params.Twiml);
-      void call.attached?.endByTwilio();
-    }
-    return undefined;
-  }
-
-  function callResource(call: StandInCall, path: string): Answer {
-    return {
-      status: 200,
-      body: {
-        sid: call.callSid,
-        account_sid: accountSid,
-        status: call.status,
-        direction: 'inbound',
-        api_version: '2010-04-01',
-        date_updated: clock.wallNow().toUTCString().replace('GMT', '+0000'),
-        uri: path,
-      },
-    };
-  }
-
-  function answerFor(req: IncomingMessage, path: string, match: RegExpExecArray | null, params: Record<string, string>, authorized: boolean): Answer {
-    if (!match) return notFound(path);
+  function answerFor(req: IncomingMessage, path: string, routed: Routed, form: URLSearchParams, authorized: boolean): Answer {
+    if (!routed.resource) return notFound(path);
     if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
-    if (!authorized || match[1] !== accountSid) return twilioError(401, 20003, 'Authenticate');
-    const call = calls.get(decodeURIComponent(match[2]!));
-    if (!call || call.status === 'completed') return notFound(path);
-    return update(call, params) ?? callResource(call, path);
+    if (!authorized || routed.accountSid !== accountSid) return twilioError(401, 20003, 'Authenticate');
+    const params = Object.fromEntries(form);
+    if (routed.resource === 'message') return createMessage(params, { accountSid, clock, phoneNumbers: options.phoneNumbers }, messages);
+    const call = reachableCall(calls.get(routed.callSid!), path);
+    if (!('callSid' in call)) return call;
+    if (routed.resource === 'recording') return createRecording(call, form, accountSid, clock);
+    return updateCall(call, params) ?? callResource(call, accountSid, clock);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
-    const match = CALL_PATH.exec(path);
+    const routed = route(path);
     const body = await readBody(req);
-    const params = Object.fromEntries(new URLSearchParams(body ?? ''));
+    const form = new URLSearchParams(body ?? '');
     const authorized = isAuthorized(req.headers.authorization, accountSid, authToken);
     const fault = faults.shift();
-    if (fault?.stall) return record(req, path, match, params, authorized, { status: 0, body: {} });
+    if (fault?.stall) return record(req, path, routed, form, authorized, { status: 0, body: {} });
     const answer =
       body === undefined
         ? twilioError(413, 20413, 'Request entity too large')
         : fault
           ? twilioError(fault.status, 20000 + fault.status, 'Service temporarily unavailable')
-          : answerFor(req, path, match, params, authorized);
-    record(req, path, match, params, authorized, answer);
+          : answerFor(req, path, routed, form, authorized);
+    record(req, path, routed, form, authorized, answer);
     if (answer.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
     res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
   }
 
-  function record(req: IncomingMessage, path: string, match: RegExpExecArray | null, params: Record<string, string>, authorized: boolean, answer: Answer): void {
+  function record(req: IncomingMessage, path: string, routed: Routed, form: URLSearchParams, authorized: boolean, answer: Answer): void {
     requests.push({
       seq: requests.length + 1,
       at: clock.now(),
       method: req.method ?? '',
       path,
-      callSid: match ? decodeURIComponent(match[2]!) : undefined,
-      params,
+      resource: routed.resource,
+      callSid: routed.callSid,
+      params: Object.fromEntries(form),
       authorized,
       status: answer.status,
       twilioCode: typeof answer.body.code === 'number' ? answer.body.code : undefined,
@@ -202,6 +189,7 @@ export async function startTwilioRestServer(options: TwilioRestStandInOptions = 
     accountSid,
     authToken,
     requests,
+    messages,
     addCall,
     attach,
     call: (callSid) => calls.get(callSid),

@@ -76,7 +76,7 @@ describe('simulated Twilio caller: playback, marks and clear', () => {
     expect(call.markEchoes.map((m) => m.name)).toEqual(['late']);
   });
 
-  it('on clear, drops buffered audio and echoes every pending mark at once, in order (protocols.md §A7 example)', async () => {
+  it('on clear, drops buffered audio and echoes every pending mark at once, in order (as Twilio\'s `clear` docs describe)', async () => {
     for (const name of ['m1', 'm2', 'm3']) {
       conn.send(media(100));
       conn.send(mark(name));

@@ -58,7 +58,7 @@ describe('Twilio REST stand-in', () => {
     expect(status).toBe(401);
   });
 
-  it('answers 404 with the exact 20404 body for unknown and already-ended calls', async () => {
+  it('answers 404 with the exact 20404 body for an unknown call', async () => {
     const unknown = await post({ Status: 'completed' });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({
@@ -67,12 +67,20 @@ describe('Twilio REST stand-in', () => {
       more_info: 'https://www.twilio.com/docs/errors/20404',
       status: 404,
     });
+  });
 
+  it('answers 400 / 21220 (not in progress) to any update of a call that already ended', async () => {
     rest.addCall(CALL);
     expect((await post({ Status: 'completed' })).status).toBe(200);
-    const again = await post({ Status: 'completed' });
-    expect(again.status).toBe(404);
-    expect(again.body.code).toBe(20404);
+    const updates: Record<string, string>[] = [{ Status: 'completed' }, { Twiml: '<Response><Hangup/></Response>' }, { Url: 'https://example.com/next' }];
+    for (const form of updates) {
+      const again = await post(form);
+      expect(again).toEqual({
+        status: 400,
+        body: { code: 21220, message: 'Call is not in-progress. Cannot redirect.', more_info: 'https://www.twilio.com/docs/errors/21220', status: 400 },
+      });
+    }
+    expect(rest.call(CALL)!.twimlUpdates).toEqual([]);
   });
 
   it('rejects TwiML over 4000 characters with 400 / 32018 and accepts 4000', async () => {
@@ -156,7 +164,7 @@ describe('Twilio REST stand-in with a live simulated call', () => {
     conn.close();
     await call.closed;
     const { status, body } = await post({ Status: 'completed' });
-    expect(status).toBe(404);
-    expect(body.code).toBe(20404);
+    expect(status).toBe(400);
+    expect(body.code).toBe(21220);
   });
 });
