@@ -108,6 +108,7 @@ export function callResource(call: StandInCall, accountSid: string, clock: Clock
     caller_name: null,
     queue_time: '0',
     trunk_sid: null,
+    stir_verstat: null,
     uri: `${base}.json`,
     subresource_uris: { recordings: `${base}/Recordings.json`, streams: `${base}/Streams.json` },
   } satisfies CallWire;
