@@ -3,6 +3,7 @@
  * The model's read-back and goodbye are built from the bridge's own tool outputs (prices, order number), so what
  * the demo prints is what the bridge computed, not text baked in here.
  */
+import { textsOf, type ModelContext } from './realtime-context.js';
 import type { Clock } from '../src/clock.js';
 import { formatMoney } from '../src/ordering/money.js';
 import { callTool, say } from './realtime-responder.js';
@@ -67,9 +68,10 @@ export function parseToolOutput(output: string): ToolOutput {
   }
 }
 
-/** The greeting the bridge asked for: its response instructions quote the org's greeting. */
-export function quotedGreeting(instructions: string | undefined): string {
-  return /"([^"]+)"\s*$/.exec(instructions ?? '')?.[1] ?? 'Hello, thanks for calling!';
+/** The greeting the bridge asked for: its note before the response (the latest system message) quotes the org's greeting. */
+export function quotedGreeting(context: ModelContext): string {
+  const note = textsOf(context, 'system').at(-1);
+  return /"([^"]+)"\s*$/.exec(note ?? '')?.[1] ?? 'Hello, thanks for calling!';
 }
 
 function readBack(added: ToolOutput): ResponderResult {
@@ -100,7 +102,7 @@ export function demoModel(clock: Clock): DemoModel {
   const responseStartedAt = new Map<number, number>();
   const responder: Responder = (ctx) => {
     responseStartedAt.set(ctx.responseIndex, clock.now());
-    if (ctx.trigger === 'client' && ctx.responseIndex === 0) return [say(quotedGreeting(ctx.request?.instructions), GREETING_MS)];
+    if (ctx.trigger === 'client' && ctx.responseIndex === 0) return [say(quotedGreeting(ctx.context), GREETING_MS)];
     const submitted = ctx.newFunctionOutputs.find((o) => o.callId === CALL_IDS.submit);
     if (submitted) return goodbye(parseToolOutput(submitted.output));
     const added = ctx.newFunctionOutputs.filter((o) => o.callId === CALL_IDS.addPizza || o.callId === CALL_IDS.addCola).at(-1);

@@ -17,7 +17,7 @@ describe('a call through the bridge', () => {
     const session = await h.model.nextSession();
     expect(session.headers.authorization).toBe('Bearer sk-test');
     expect(session.headers['openai-beta']).toBeUndefined();
-    expect(session.model).toBe('gpt-realtime');
+    expect(session.model).toBe('gpt-realtime-2.1');
     await call.waitForAudio(200);
     const update = session.received.find((e) => e.type === 'session.update') as unknown as { session: Record<string, any> };
     expect(update.session.type).toBe('realtime');

@@ -40,15 +40,27 @@ describe('ending and handing over', () => {
     expect(promptFor(session, 'goodbye')).toMatch(/goodbye/i);
   });
 
-  it('treats 20404 (call already ended) as done', async () => {
+  it('treats 21220 (the call is no longer in progress) as ended: no retry, no second REST call', async () => {
     h = await startHarness({ twilioRest: true, model: { responder: stepResponder([[say('Bye!', 300), callTool('end_call', {})]]) } });
     const call = await h.call({ callSid: 'CAgone' });
     rest(h).call('CAgone')!.status = 'completed';
-    await rest(h).waitForRequest((r) => r.callSid === 'CAgone' && r.status === 404, 8000);
-    expect(updatesFor(h, 'CAgone').at(-1)!.twilioCode).toBe(20404);
+    await rest(h).waitForRequest((r) => r.callSid === 'CAgone' && r.status === 400, 8000);
+    expect(updatesFor(h, 'CAgone').map((r) => r.twilioCode)).toEqual([21220]);
     expect(await waitForLog(h, (l) => l.msg === 'call ended over REST')).toMatchObject({ result: 'already-ended' });
     expect(h.logs.some((l) => l.msg === 'ending the call over REST failed; closing the stream')).toBe(false);
     await call.waitForClose(3000);
+    expect(updatesFor(h, 'CAgone')).toHaveLength(1);
+  });
+
+  it('never skips a transfer silently when Twilio does not know the live call (20404: account in another region)', async () => {
+    h = await startHarness({ twilioRest: true, model: { responder: stepResponder([[say('Connecting you now.', 300), callTool('transfer_to_staff', {})]]) } });
+    const call = await h.call({ callSid: 'CAdublin' });
+    rest(h).attach(call, { region: 'ie1' });
+    const closed = await call.waitForClose(8000);
+    expect(closed.by).toBe('bridge');
+    expect(updatesFor(h, 'CAdublin').map((r) => r.twilioCode)).toContain(20404);
+    expect(await waitForLog(h, (l) => String(l.err ?? l.msg).includes('TWILIO_REGION'))).toBeDefined();
+    expect(await waitForLog(h, (l) => l.msg === 'call ended')).toMatchObject({ reason: 'model-error' });
   });
 
   it('transfer_to_staff: the announcement plays, then the call is updated with <Dial> to the org number', async () => {

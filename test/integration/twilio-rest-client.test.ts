@@ -45,11 +45,22 @@ describe('Twilio REST client against the stand-in', () => {
     expect(rest.call(CALL)!.status).toBe('completed');
   });
 
-  it('reports an already-ended call (20404) as a result, not an error, without retrying', async () => {
+  it('reports a call that already ended (400, 21220) as a result, not an error, without retrying', async () => {
     await client().hangUp(CALL);
     expect(await client().hangUp(CALL)).toBe('already-ended');
-    expect(await client().hangUp('CA' + 'c'.repeat(32))).toBe('already-ended');
-    expect(rest.requests.map((r) => r.status)).toEqual([200, 404, 404]);
+    expect(await client().updateTwiml(CALL, '<Response><Hangup/></Response>')).toBe('already-ended');
+    expect(rest.requests.map((r) => [r.status, r.twilioCode])).toEqual([
+      [200, undefined],
+      [400, 21220],
+      [400, 21220],
+    ]);
+  });
+
+  it('tells an unknown call (404, 20404: another region, or never here) apart, without retrying', async () => {
+    expect(await client().hangUp('CA' + 'c'.repeat(32))).toBe('unknown-call');
+    rest.addCall('CA' + 'e'.repeat(32), { region: 'ie1' });
+    expect(await client().updateTwiml('CA' + 'e'.repeat(32), '<Response><Hangup/></Response>')).toBe('unknown-call');
+    expect(rest.requests.map((r) => r.status)).toEqual([404, 404]);
   });
 
   it('replaces the TwiML of a live call', async () => {
