@@ -14,6 +14,7 @@ import { defaultCartLimits } from './ordering/cart.js';
 import { callContextNote, sessionInstructions } from './ordering/call-instructions.js';
 import { greetingInstructions } from './ordering/instructions.js';
 import { buildToolDefinitions } from './ordering/tool-definitions.js';
+import { withOrderingEvents } from './ordering/ordering-events.js';
 import { createOrderingTools } from './ordering/tools.js';
 import type { ServerDeps } from './server.js';
 import { checkModelRetirement, type ModelRetirement } from './realtime/model-retirement.js';
@@ -56,7 +57,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     contextNote: (org, context) => callContextNote(org, { now: clock.wallNow(), callerPhone: context.from }),
     greetingPrompt: greetingInstructions,
     toolDefinitions: (org) => [...buildToolDefinitions(org, defaultCartLimits), ...callToolDefinitions({ transferOffered: Boolean(transferNumber(org)) })],
-    toolsForCall: (org, context) => createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, submitter, clock, logger }),
+    toolsForCall: (org, context, events) => withOrderingEvents(createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, submitter, clock, logger }), events),
     transferNumber,
   };
   const modelCheck = checkModelRetirement({ realtimeUrl: config.OPENAI_REALTIME_URL, apiKey: config.OPENAI_API_KEY, models: modelsInUse(config), now: clock.wallNow(), logger });

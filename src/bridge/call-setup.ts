@@ -2,6 +2,7 @@ import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import type { OrgConfigResult } from '../main-app/app-client.js';
 import type { OrgConfig } from '../main-app/org-config.js';
 import { menuItemNames } from '../ordering/menu.js';
+import type { OrderingEvents } from '../ordering/ordering-events.js';
 import { orgLanguages } from '../phrases/phrases.js';
 import type { Clock } from '../clock.js';
 import { modelForOrg, type Config } from '../config.js';
@@ -21,8 +22,8 @@ export interface OrgBehaviour {
   /** What the agent is asked to say when it picks up. */
   greetingPrompt(org: OrgConfig): string;
   toolDefinitions(org: OrgConfig): RealtimeFunctionTool[];
-  /** Fresh ordering tools (and cart) for one call. */
-  toolsForCall?(org: OrgConfig, context: CallContext): OrderingSession;
+  /** Fresh ordering tools (and cart) for one call, reporting its cart and orders to `events`. */
+  toolsForCall?(org: OrgConfig, context: CallContext, events: OrderingEvents): OrderingSession;
   /** The number to transfer to, when transfer is offered for this org. */
   transferNumber?(org: OrgConfig): string | undefined;
 }
@@ -83,7 +84,7 @@ export class CallSetupFactory {
   }
 
   /** Everything a call needs once its stream started: a warm link when one waits, else a cold one. */
-  async setupFor(context: CallContext, logger: Logger, warm?: Promise<ModelLink>): Promise<CallSetup> {
+  async setupFor(context: CallContext, logger: Logger, warm?: Promise<ModelLink>, events: OrderingEvents = {}): Promise<CallSetup> {
     const org = await this.org(context.orgId).catch((err: unknown) => {
       // The session opened while the phone rang is claimed: nobody else will close it.
       void warm?.then((link) => link.close(1000, 'call setup failed'), () => undefined);
@@ -100,7 +101,7 @@ export class CallSetupFactory {
     const profile: CallProfile = {
       contextNote: behaviour.contextNote(org, context),
       greetingPrompt: behaviour.greetingPrompt(org),
-      ordering: behaviour.toolsForCall?.(org, context),
+      ordering: behaviour.toolsForCall?.(org, context, events),
       transferNumber: behaviour.transferNumber?.(org),
     };
     const port = (opened: ModelLink) => new RealtimePort(opened, this.deps.clock, logger);

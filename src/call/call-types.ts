@@ -18,6 +18,9 @@ export type EndReason =
   | 'max-duration'
   | 'shutdown';
 
+/** A phone call through Twilio, or a call placed from the operator console in a browser (same protocol, no REST). */
+export type CallChannel = 'phone' | 'browser';
+
 export interface CallContext {
   callSid: string;
   streamSid: string;
@@ -25,6 +28,8 @@ export interface CallContext {
   orgId: string;
   from?: string | undefined;
   to?: string | undefined;
+  /** Default `phone`. */
+  channel?: CallChannel;
 }
 
 /** The call's media stream (a Twilio Media Streams socket). */
@@ -66,8 +71,26 @@ export interface ToolBox {
   run(name: string, argumentsJson: string, signal: AbortSignal): Promise<ToolOutcome>;
 }
 
+/** A call's cart as the operator console shows it. */
+export interface CartView {
+  lines: Array<{ line: number; name: string; quantity: number; description: string; lineTotalCents: number }>;
+  subtotalCents: number;
+}
+
+/** A live call as the operator console shows it. */
+export interface CallSnapshot {
+  callSid: string;
+  orgId: string;
+  channel: CallChannel;
+  /** ISO 8601. */
+  startedAt: string;
+  transcript: Array<{ role: 'caller' | 'agent'; text: string }>;
+  cart: CartView;
+}
+
 /** The ordering tools of one call, as the call sees them. */
 export interface OrderingSession {
+  cartView(): CartView;
   /** Runs one ordering tool; never throws (refusals come back as `{ ok: false, … }`). */
   run(name: string, argumentsJson: string, signal: AbortSignal): Promise<object>;
   /** The order so far as text, for a replacement model session. */
@@ -106,6 +129,10 @@ export interface CallObserver {
   usage?(usage: unknown): void;
   /** Transcription billed for the caller's audio (tokens or seconds). */
   transcriptionUsage?(usage: unknown): void;
+  /** A finished line of the conversation (in conversation order once all have arrived). */
+  transcript?(line: { role: 'caller' | 'agent'; text: string; atMs: number }): void;
+  /** A note from staff (operator console) given to the agent. */
+  staffNote?(text: string): void;
   ended?(reason: EndReason): void;
 }
 

@@ -6,7 +6,7 @@ import type { TwilioInbound } from '../twilio/messages.js';
 import { CallTimers } from './call-timers.js';
 import { DEFAULT_APOLOGY, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, type CallDecision } from './call-policy.js';
 import { callToolBox, TRANSFER_TO_STAFF } from './call-tools.js';
-import type { CallAction, CallContext, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
+import type { CallAction, CallContext, CallSnapshot, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
 import { Conversation, type Turn } from './conversation.js';
 import { ModelSession } from './model-session.js';
 import type { ModelPort, ModelPortEvent } from './model-port.js';
@@ -34,6 +34,7 @@ export class Call {
   private readonly session: ModelSession;
   private readonly endWaiters = new Waiters<EndReason>();
   private setup: CallSetup | undefined;
+  private readonly startedAt: Date;
   private recycleTimer: TimerHandle | undefined;
   private recycleDue = false;
   private failuresInARow = 0;
@@ -44,6 +45,7 @@ export class Call {
     this.clock = opts.clock;
     this.observer = opts.observer;
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings };
+    this.startedAt = opts.clock.wallNow();
     this.conversation = new Conversation({ twilio: opts.line, streamSid: opts.context.streamSid, clock: opts.clock, log: opts.logger, observer: opts.observer });
     this.timers = new CallTimers(opts.clock, this.settings.timers, (timer) => this.act(onTimer(timer)));
     const listener = (event: ModelPortEvent) => this.modelEvent(event);
@@ -74,6 +76,28 @@ export class Call {
   /** Resolves with the reason once the call has ended. */
   whenEnded(): Promise<EndReason> {
     return this.ended ? Promise.resolve(this.reason!) : this.endWaiters.wait();
+  }
+
+  /** What the operator console shows of a live call. */
+  snapshot(): CallSnapshot {
+    const { callSid, orgId, channel = 'phone' } = this.context;
+    const transcript = this.conversation.transcript.all().map(({ role, text }) => ({ role, text }));
+    return { callSid, orgId, channel, startedAt: this.startedAt.toISOString(), transcript, cart: this.setup?.profile.ordering?.cartView() ?? { lines: [], subtotalCents: 0 } };
+  }
+
+  /** Staff steer the agent for the rest of the call; false once the call is ending. */
+  whisper(text: string): boolean {
+    if (this.closing) return false;
+    this.log.info({ staffNote: text }, 'staff note given to the agent');
+    this.conversation.staffNote(text);
+    return true;
+  }
+
+  /** Staff take the call: it is transferred as with keypad 0. False when it cannot be (no number, no call control, ending). */
+  takeOver(): boolean {
+    if (this.closing || !this.canTransfer()) return false;
+    this.act({ do: 'transfer', announce: true, interrupt: true });
+    return true;
   }
 
   /** The order placed in this call, if any. */

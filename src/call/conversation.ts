@@ -45,6 +45,8 @@ export class Conversation {
   private port: ModelPort | undefined;
   private tools: ToolRound | undefined;
   private readonly startedAt: number;
+  /** Staff notes given so far: every session of the call keeps them. */
+  private readonly staffNotes: string[] = [];
   droppedFrames = 0;
 
   constructor(private readonly opts: ConversationOptions) {
@@ -100,6 +102,14 @@ export class Conversation {
     port.addMessage('system', contextNote);
     for (const line of this.transcript.messages()) port.addMessage(line.role, line.text);
     if (cartNote) port.addMessage('system', cartNote);
+    for (const note of this.staffNotes) port.addMessage('system', staffNoteText(note));
+  }
+
+  /** A note from the restaurant's staff, for the rest of the call: said to the model as such, never as the caller's words. */
+  staffNote(text: string): void {
+    this.staffNotes.push(text);
+    this.port?.addMessage('system', staffNoteText(text));
+    this.opts.observer?.staffNote?.(text);
   }
 
   /** The session is gone or being replaced: forget what was in flight on it; returns it (not closed). */
@@ -146,10 +156,12 @@ export class Conversation {
         return undefined;
       case 'tool-call':
         return this.runTool(event);
-      case 'transcript':
-        this.transcript.add({ role: event.role, text: event.text, itemId: event.itemId, order: event.order, atMs: Math.max(0, Math.round(event.at - this.startedAt)) });
+      case 'transcript': {
+        const line = this.transcript.add({ role: event.role, text: event.text, itemId: event.itemId, order: event.order, atMs: Math.max(0, Math.round(event.at - this.startedAt)) });
         this.opts.log.info({ [event.role]: event.text }, `${event.role} said`);
+        if (line) this.opts.observer?.transcript?.({ role: line.role, text: line.text, atMs: line.atMs });
         return undefined;
+      }
       case 'transcription-usage':
         this.opts.observer?.transcriptionUsage?.(event.usage);
         return undefined;
@@ -249,4 +261,8 @@ export class Conversation {
     port.sendToolResult(done.callId, done.output);
     return done.roundEnd;
   }
+}
+
+function staffNoteText(text: string): string {
+  return `# Note from the restaurant's staff (not the caller; keep it in mind for the rest of the call, do not read it out)\n${text}`;
 }

@@ -11,7 +11,7 @@ const ERROR_REASONS = new Set(['setup-failed', 'model-error', 'model-closed']);
  * Beyond `CallObserver` it takes `modelReconnected` and `orderSubmitted`, for when the session reports them.
  */
 export class CallMetricsObserver implements CallObserver {
-  private orderPlaced = false;
+  private anOrderWasPlaced = false;
 
   constructor(
     private readonly metrics: Metrics,
@@ -50,11 +50,11 @@ export class CallMetricsObserver implements CallObserver {
     this.metrics.toolDuration(name, outcome).observe(ms / 1000);
     if (name !== SUBMIT_TOOL) return;
     this.metrics.orderSubmissions(outcome).inc();
-    if (outcome === 'ok') this.orderPlaced = true;
+    if (outcome === 'ok') this.anOrderWasPlaced = true;
   }
 
   orderSubmitted(orderId: string): void {
-    this.orderPlaced = true;
+    this.anOrderWasPlaced = true;
     this.report.setOrderId(orderId);
   }
 
@@ -75,7 +75,7 @@ export class CallMetricsObserver implements CallObserver {
   finish(reason: string, nowMs: number): CallRecord {
     this.report.setEndReason(reason);
     const record = this.report.finish(nowMs);
-    this.metrics.callsByOutcome(callOutcome(reason, this.orderPlaced || record.orderId !== null)).inc();
+    this.metrics.callsByOutcome(callOutcome(reason, this.anOrderWasPlaced || record.orderId !== null)).inc();
     return record;
   }
 }

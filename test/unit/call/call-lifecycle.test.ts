@@ -151,3 +151,43 @@ describe('Call: end', () => {
     expect(f.port.requests.map((r) => r.purpose)).toEqual(['keypad']);
   });
 });
+
+describe('Call: what staff see and do (operator console)', () => {
+  it('shows the call with its transcript in conversation order and its cart', async () => {
+    const f = await greeted();
+    f.port.emit(model.transcript('agent', 'item_2', 'That will be $14.', 3));
+    f.port.emit(model.transcript('caller', 'item_1', 'One margherita', 2));
+    expect(f.call.snapshot()).toEqual({
+      callSid: 'CA0001',
+      orgId: 'org_test',
+      channel: 'phone',
+      startedAt: '2026-11-24T18:00:00.000Z',
+      transcript: [
+        { role: 'caller', text: 'One margherita' },
+        { role: 'agent', text: 'That will be $14.' },
+      ],
+      cart: { lines: [{ line: 1, name: 'Margherita', quantity: 1, description: '1 × Margherita', lineTotalCents: 1400 }], subtotalCents: 1400 },
+    });
+  });
+
+  it("gives a staff note to the model as staff's (never the caller's), and keeps it for a replacement session", async () => {
+    const f = await greeted();
+    expect(f.call.whisper('The oven is backed up: quote 45 minutes.')).toBe(true);
+    expect(f.port.messages.at(-1)).toEqual({ role: 'system', text: expect.stringMatching(/staff.*\n.*quote 45 minutes/s) });
+    expect(f.port.requests).toEqual([]);
+    f.port.emit(model.closed());
+    await settle();
+    expect(f.replacements[0]!.messages.at(-1)?.text).toContain('quote 45 minutes');
+    expect(f.replacements[0]!.messages.filter((m) => m.role === 'user')).toEqual([]);
+  });
+
+  it('hands the call to staff on take-over, and refuses when no transfer is offered', async () => {
+    const withNumber = await greeted({ transferNumber: '+15550100' });
+    expect(withNumber.call.takeOver()).toBe(true);
+    await settle();
+    expect(withNumber.port.requests.map((r) => r.purpose)).toEqual(['transfer']);
+    const without = await greeted();
+    expect(without.call.takeOver()).toBe(false);
+    expect(without.call.phase).toBe('live');
+  });
+});

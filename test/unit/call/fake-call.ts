@@ -123,6 +123,10 @@ export class FakeOrdering implements OrderingSession {
     return 'Current order (not submitted yet): line 1: 1 × Margherita.';
   }
 
+  cartView() {
+    return { lines: [{ line: 1, name: 'Margherita', quantity: 1, description: '1 × Margherita', lineTotalCents: 1400 }], subtotalCents: 1400 };
+  }
+
   submittedOrder(): undefined {
     return undefined;
   }
