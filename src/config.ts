@@ -78,6 +78,12 @@ const envSchema = z.object({
   WRAP_UP_WARNING_SECONDS: int(60, 5, 600),
 
   MAX_CONCURRENT_CALLS: int(100, 1, 100_000),
+  /** Media stream sockets that may wait for their `start` at once; more are refused. */
+  MAX_STREAMS_WAITING_FOR_START: int(100, 1, 100_000),
+  /** No message on a live media stream for this long (Twilio sends a frame every 20 ms) ends the call. */
+  STREAM_SILENCE_SECONDS: int(5, 1, 120),
+  /** Media streams and model sessions are pinged this often; a missed pong ends them. */
+  STREAM_PING_SECONDS: int(10, 2, 300),
   DRAIN_TIMEOUT_SECONDS: int(600, 0, 3600),
   METRICS_TOKEN: optionalString,
 });

@@ -51,6 +51,8 @@ export interface Metrics {
   recordTokens(tokens: TokenCounts): void;
   /** Seconds of caller audio billed for transcription (models priced by duration). */
   readonly transcriptionSeconds: Counter;
+  /** A peer found quiet without closing: `stream` (silence, no-pong) or `model` (no-pong, no-response, handshake). */
+  watchdog(peer: 'stream' | 'model', why: string): Counter.Internal;
   rejections(check: RejectedCheck, reason: string): Counter.Internal;
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -86,6 +88,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   }
   const tokenChild = (direction: TokenDirection, modality: TokenModality) => tokenChildren.get(`${direction}/${modality}`)!;
 
+  const watchdogs = counter('watchdog_total', 'Peers found quiet without closing, by peer (stream, model) and why (silence, no-pong, no-response, handshake).', ['peer', 'why']);
   return {
     registry,
     activeCalls,
@@ -115,6 +118,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         if (t.output > 0) tokenChild('output', modality).inc(t.output);
       }
     },
+    watchdog: boundedPairChildren((peer, why) => watchdogs.labels(peer, why)),
     transcriptionSeconds: counter('transcription_seconds_total', 'Seconds of caller audio billed for transcription (models priced by duration).'),
     rejections: boundedPairChildren((check, reason) => rejections.labels(check, reason)),
     async render() {

@@ -15,6 +15,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { Admission } from './ops/admission.js';
 import { MAX_TWILIO_BUFFERED_BYTES } from './ops/bounded-twilio-port.js';
 import { CallRegistry } from './ops/call-registry.js';
+import { InProcessCallLedger, type CallLedger } from './ops/call-ledger.js';
+import { StreamGate } from './ops/stream-gate.js';
 import type { OrderBacklog } from './ops/drain.js';
 import { Lifecycle } from './ops/lifecycle.js';
 import type { ModelLink } from './realtime/model-link.js';
@@ -35,6 +37,10 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** Unsent bytes to Twilio past which a call's stream is dropped (default 1 MiB). */
   maxTwilioBufferedBytes?: number;
+  /** Default: in-process (per replica). */
+  ledger?: CallLedger;
+  /** Default: real time (see BridgeDeps.watchdogClock). */
+  watchdogClock?: Clock;
 }
 
 export interface BridgeServer {
@@ -58,6 +64,7 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     );
   }
   const calls = new CallRegistry();
+  const ledger = input.ledger ?? new InProcessCallLedger(calls, clock);
   const deps: BridgeDeps = {
     config,
     logger,
@@ -72,7 +79,10 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     orders: input.orders,
     metrics: input.metrics ?? createMetrics(),
     lifecycle: new Lifecycle(),
-    admission: new Admission({ calls, clock, maxCalls: config.MAX_CONCURRENT_CALLS }),
+    admission: new Admission({ calls: ledger, clock, maxCalls: config.MAX_CONCURRENT_CALLS }),
+    ledger,
+    streamGate: new StreamGate(clock, config.MAX_STREAMS_WAITING_FOR_START),
+    watchdogClock: input.watchdogClock ?? systemClock,
     auth,
     maxTwilioBufferedBytes: input.maxTwilioBufferedBytes ?? MAX_TWILIO_BUFFERED_BYTES,
   };

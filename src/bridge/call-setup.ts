@@ -30,6 +30,8 @@ export interface OrgBehaviour {
 
 export interface OrgSource {
   get(orgId: string): Promise<OrgConfigResult>;
+  /** The config if it is cached, without asking the app (for checks that cannot wait). */
+  peek?(orgId: string): OrgConfig | undefined;
 }
 
 export class CallSetupError extends Error {

@@ -1,13 +1,10 @@
-import type { WebSocket } from 'ws';
 import { Call } from '../call/call.js';
-import type { CallContext, CallSettings } from '../call/call-types.js';
+import type { CallContext, CallLine, CallSettings } from '../call/call-types.js';
 import { modelForOrg, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { boundedTwilioPort } from '../ops/bounded-twilio-port.js';
 import { CallMetricsObserver } from '../ops/call-metrics-observer.js';
 import { CallReport } from '../ops/call-report.js';
 import { realtimeRates, transcriptionUsdPerMinute } from '../ops/prices.js';
-import { phoneLine } from '../twilio/phone-line.js';
 import type { BridgeDeps } from './deps.js';
 
 /** Replace the model session this long into a call, at a turn boundary, well before the 60-minute expiry. */
@@ -30,7 +27,7 @@ export function callSettings(config: Config): Partial<CallSettings> {
  * Starts the call once its stream passed every check: claims the pre-warmed model session (or opens one), feeds
  * metrics and the call record from the call's observer, and logs the record (`call record`) when it ends.
  */
-export function startCall(context: CallContext, socket: WebSocket, deps: BridgeDeps, log: Logger): Call {
+export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps, log: Logger): Call {
   const model = modelForOrg(deps.config, context.orgId);
   const observer = new CallMetricsObserver(
     deps.metrics,
@@ -45,10 +42,9 @@ export function startCall(context: CallContext, socket: WebSocket, deps: BridgeD
     }),
   );
   const warm = deps.prewarm.claim(context.callSid);
-  const stream = boundedTwilioPort(socket, log, deps.maxTwilioBufferedBytes);
   const call = new Call({
     context,
-    line: phoneLine({ stream, control: deps.control, callSid: context.callSid, log }),
+    line,
     setup: deps.setup.setupFor(context, log, warm),
     clock: deps.clock,
     logger: log,

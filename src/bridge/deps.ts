@@ -6,6 +6,8 @@ import type { CallRegistry } from '../ops/call-registry.js';
 import type { CallControl } from '../call/call-types.js';
 import type { CallSetupFactory, OrgSource } from './call-setup.js';
 import type { Admission } from '../ops/admission.js';
+import type { CallLedger } from '../ops/call-ledger.js';
+import type { StreamGate } from '../ops/stream-gate.js';
 import type { OrderBacklog } from '../ops/drain.js';
 import type { Lifecycle } from '../ops/lifecycle.js';
 import type { PrewarmPool } from '../realtime/prewarm-pool.js';
@@ -29,6 +31,15 @@ export interface BridgeDeps {
   metrics: Metrics;
   lifecycle: Lifecycle;
   admission: Admission;
+  /** Whether a call's stream was used, and the live counts the caps read (in-process today). */
+  ledger: CallLedger;
+  /** Sockets waiting for their `start`: capped, their warnings rate-limited. */
+  streamGate: StreamGate;
+  /**
+   * The clock of the network watchdogs (silent streams, pings): real time by default even when calls run on a test
+   * clock, so a test that moves call time forward does not make a live peer look silent.
+   */
+  watchdogClock: Clock;
   auth: TwilioAuth;
   /** Unsent bytes to Twilio past which a call's stream is dropped. */
   maxTwilioBufferedBytes: number;

@@ -16,6 +16,7 @@ export type EndReason =
   | 'transferred'
   | 'silence'
   | 'max-duration'
+  | 'stream-silent'
   | 'shutdown';
 
 /** A phone call through Twilio, or a call placed from the operator console in a browser (same protocol, no REST). */

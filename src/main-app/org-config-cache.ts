@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { AppClient, OrgConfigResult } from './app-client.js';
+import type { OrgConfig } from './org-config.js';
 
 export interface OrgConfigCacheOptions {
   client: Pick<AppClient, 'fetchOrgConfig'>;
@@ -18,8 +19,8 @@ export interface OrgConfigCacheOptions {
 export interface OrgConfigCache {
   /** A config without waiting on the app when one is cached (fresh, or stale while it revalidates). Never throws. */
   get(orgId: string): Promise<OrgConfigResult>;
-  /** Starts loading (e.g. on /twiml/start) so the call's session later finds it ready. */
-  prefetch(orgId: string): void;
+  /** The config if one is cached (fresh or stale), without asking the app. */
+  peek(orgId: string): OrgConfig | undefined;
   /** Forgets an org (e.g. told the menu changed). */
   invalidate(orgId: string): void;
   size(): number;
@@ -86,8 +87,9 @@ export function createOrgConfigCache(options: OrgConfigCacheOptions): OrgConfigC
 
   return {
     get,
-    prefetch(orgId) {
-      void get(orgId);
+    peek(orgId) {
+      const result = entries.get(orgId)?.result;
+      return result?.kind === 'ok' ? result.config : undefined;
     },
     invalidate(orgId) {
       entries.delete(orgId);

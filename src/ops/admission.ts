@@ -17,7 +17,7 @@ export interface AdmissionOptions {
   holdMs?: number;
 }
 
-export type StreamAdmission = 'admitted' | 'over-capacity';
+export type StreamAdmission = 'admitted' | 'over-capacity' | 'org-over-capacity';
 
 interface Hold {
   orgId: string;
@@ -71,12 +71,14 @@ export class Admission {
 
   /**
    * Stream `start`: a call the webhook admitted turns its hold into a live call. One that was never admitted here
-   * (its webhook went to another replica) is the backstop case: admitted only while the global cap has room.
+   * (its webhook went to another replica, or none was made: a browser call) must fit under the global cap and its
+   * org's, counted now.
    */
-  claimStream(callSid: string): StreamAdmission {
+  claimStream(callSid: string, orgId: string, orgCap: number | undefined): StreamAdmission {
     this.prune();
     if (this.holds.delete(callSid)) return 'admitted';
-    return this.inUse() < this.opts.maxCalls ? 'admitted' : 'over-capacity';
+    if (this.inUse() >= this.opts.maxCalls) return 'over-capacity';
+    return this.withinOrgCap(orgId, orgCap === undefined ? undefined : orgCap - 1) ? 'admitted' : 'org-over-capacity';
   }
 
   private inUse(): number {

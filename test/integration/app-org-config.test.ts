@@ -94,11 +94,12 @@ describe('org config over HTTP (main-app stand-in)', () => {
     expect(await client.fetchOrgConfig('org_luigis')).toEqual({ kind: 'unavailable', reason: 'connection error: ECONNREFUSED' });
   });
 
-  it('a prefetch on /twiml/start means the session’s get needs no second request', async () => {
+  it('the lookup on /twiml/start means the session’s get needs no second request, and the config can be peeked at', async () => {
     const { app, client } = await setup();
     const cache = createOrgConfigCache({ client, clock: systemClock, logger: createLogger('silent') });
-    cache.prefetch('org_luigis');
+    expect(cache.peek('org_luigis')).toBeUndefined();
     expect((await cache.get('org_luigis')).kind).toBe('ok');
+    expect(cache.peek('org_luigis')?.orgId).toBe('org_luigis');
     expect((await cache.get('org_luigis')).kind).toBe('ok');
     expect(app.orgConfigRequests()).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { Admission, ADMISSION_HOLD_MS } from '../../src/ops/admission.js';
+import { InProcessCallLedger } from '../../src/ops/call-ledger.js';
 
 /** Live calls by org, as the registry would report them. */
 function liveCalls(...orgIds: string[]) {
@@ -59,13 +60,13 @@ describe('Admission', () => {
     const admission = new Admission({ calls, clock: new ManualClock(), maxCalls: 2 });
     admission.reserve('CA1', 'org_a');
     admission.reserve('CA2', 'org_a');
-    expect(admission.claimStream('CA_elsewhere')).toBe('over-capacity');
-    expect(admission.claimStream('CA1')).toBe('admitted');
+    expect(admission.claimStream('CA_elsewhere', 'org_a', undefined)).toBe('over-capacity');
+    expect(admission.claimStream('CA1', 'org_a', undefined)).toBe('admitted');
     calls.live.push('org_a');
     expect(admission.pendingCount).toBe(1);
-    expect(admission.claimStream('CA_elsewhere')).toBe('over-capacity');
+    expect(admission.claimStream('CA_elsewhere', 'org_a', undefined)).toBe('over-capacity');
     admission.release('CA2');
-    expect(admission.claimStream('CA_elsewhere')).toBe('admitted');
+    expect(admission.claimStream('CA_elsewhere', 'org_a', undefined)).toBe('admitted');
   });
 
   it('hasRoom answers for a webhook without a CallSid, holding nothing', () => {
@@ -75,5 +76,34 @@ describe('Admission', () => {
     calls.live.push('org_a');
     expect(admission.hasRoom()).toBe(false);
     expect(admission.pendingCount).toBe(0);
+  });
+
+  it('applies the org cap at stream start to a call no webhook admitted here', () => {
+    const calls = liveCalls('org_a', 'org_a');
+    const admission = new Admission({ calls, clock: new ManualClock(), maxCalls: 10 });
+    expect(admission.claimStream('CA_x', 'org_a', 2)).toBe('org-over-capacity');
+    expect(admission.claimStream('CA_y', 'org_a', 3)).toBe('admitted');
+    expect(admission.claimStream('CA_z', 'org_b', 1)).toBe('admitted');
+  });
+});
+
+describe('InProcessCallLedger', () => {
+  it('admits one stream per call, remembers it past the call, and forgets after the window', () => {
+    const clock = new ManualClock();
+    const ledger = new InProcessCallLedger(liveCalls('org_a'), clock, 60_000, 3);
+    expect(ledger.streamUsed('CA1')).toBe(false);
+    expect(ledger.claimStream('CA1')).toBe(true);
+    expect(ledger.claimStream('CA1')).toBe(false);
+    expect(ledger.streamUsed('CA1')).toBe(true);
+    clock.advance(60_000);
+    expect(ledger.streamUsed('CA1')).toBe(false);
+    expect(ledger.size).toBe(1);
+    expect(ledger.countForOrg('org_a')).toBe(1);
+  });
+
+  it('keeps at most the configured number of streams in memory, oldest forgotten first', () => {
+    const ledger = new InProcessCallLedger(liveCalls(), new ManualClock(), 60_000, 2);
+    for (const sid of ['CA1', 'CA2', 'CA3']) ledger.claimStream(sid);
+    expect(['CA1', 'CA2', 'CA3'].map((sid) => ledger.streamUsed(sid))).toEqual([false, true, true]);
   });
 });

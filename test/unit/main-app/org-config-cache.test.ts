@@ -38,12 +38,13 @@ describe('org config cache', () => {
     expect(await b).toEqual(ok());
   });
 
-  it('prefetch starts the load so a later get finds it without another fetch', async () => {
+  it('peeks at a cached config without asking the app', async () => {
     const { cache, calls } = setup();
-    cache.prefetch('org_luigis');
-    expect(calls.map((c) => c.orgId)).toEqual(['org_luigis']);
+    expect(cache.peek('org_luigis')).toBeUndefined();
+    const loading = cache.get('org_luigis');
     calls[0]!.answer(ok());
-    expect(await cache.get('org_luigis')).toEqual(ok());
+    await loading;
+    expect(cache.peek('org_luigis')).toEqual((ok() as { config: unknown }).config);
     expect(calls).toHaveLength(1);
   });
 
