@@ -14,3 +14,13 @@ export async function waitForLog(h: Harness, match: (l: Record<string, unknown>)
   await waitForCondition(() => (found = h.logs.find(match)) !== undefined, timeoutMs, 'log line');
   return found!;
 }
+
+/**
+ * Resolves once the model stand-in has received caller audio sent after this moment. The bridge writes to the model
+ * socket in order, so anything it sent before (a response.create a timer triggered, say) has arrived by then:
+ * asserting that something did NOT happen is only meaningful after this.
+ */
+export async function modelCaughtUp(session: { appendedBytes: number; waitUntil(cond: () => boolean, timeoutMs: number, what: string): Promise<unknown> }): Promise<void> {
+  const target = session.appendedBytes + 160 * 3;
+  await session.waitUntil(() => session.appendedBytes >= target, 3000, 'caller audio sent after this moment');
+}

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.js';
 import { promptFor } from '../helpers/prompts.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
 import { stepResponder } from '../helpers/scripts.js';
-import { waitForCondition, waitForLog } from '../helpers/wait.js';
+import { modelCaughtUp, waitForCondition, waitForLog } from '../helpers/wait.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -147,6 +147,7 @@ describe('time and silence', () => {
     const { clock, call, session } = await manualCall({ SILENCE_REPROMPT_SECONDS: '8', SILENCE_MAX_REPROMPTS: '2' });
     await waitForCondition(() => callerTurns(h!) === 1, 5000, 'greeting played');
     clock.advance(7_999);
+    await modelCaughtUp(session);
     expect(session.responses).toHaveLength(1);
     clock.advance(1);
     await session.waitUntil(() => session.responses.length === 2, 3000, 'first reprompt');
@@ -170,6 +171,7 @@ describe('time and silence', () => {
     await call.say(400);
     await session.waitForSent('input_audio_buffer.speech_started', 3000);
     clock.advance(5_000);
+    await modelCaughtUp(session);
     expect(session.responses.filter((r) => r.trigger === 'client')).toHaveLength(1);
   });
 
@@ -177,6 +179,7 @@ describe('time and silence', () => {
     const { clock, call, session } = await manualCall({ MAX_CALL_SECONDS: '600', WRAP_UP_WARNING_SECONDS: '60', SILENCE_REPROMPT_SECONDS: '600' });
     await waitForCondition(() => callerTurns(h!) === 1, 5000, 'greeting played');
     clock.advance(539_000);
+    await modelCaughtUp(session);
     expect(session.responses).toHaveLength(1);
     clock.advance(1_000);
     await session.waitUntil(() => session.responses.length === 2, 3000, 'the warning');

@@ -17,8 +17,10 @@ describe('stream lifecycle', () => {
     await waitForCondition(() => clock.pendingTimers() > 0);
     call.sendRaw(JSON.stringify({ event: 'media', streamSid: 'MZx', media: { payload: 'AAAA' } }));
     clock.advance(4999);
-    expect(call.isOpen).toBe(true);
+    // The start timer runs inside advance(): had it fired, the socket would no longer be waiting for its start.
+    expect(h.bridge.deps.streamGate.waitingForStart).toBe(1);
     clock.advance(1);
+    expect(h.bridge.deps.streamGate.waitingForStart).toBe(0);
     const closed = await call.waitForClose(3000);
     expect(closed.code).toBe(1008);
     expect(h.model.sessions).toHaveLength(0);
