@@ -46,6 +46,12 @@ async function answer(req: FastifyRequest, deps: BridgeDeps): Promise<string> {
     log.warn('webhook without orgId; answering with an apology');
     return sayAndHangupTwiml(APOLOGY_NO_ORG);
   }
+  if (callSid && deps.ledger.streamUsed(callSid)) {
+    // Twilio asks once per call; a webhook for a call whose stream was used is a replay (signatures never expire).
+    log.warn('webhook for a call that already had its stream; refused (replay?)');
+    deps.metrics.rejections('webhook_signature', 'replayed_call').inc();
+    return sayAndHangupTwiml(APOLOGY_UNAVAILABLE);
+  }
   const admitted = callSid ? deps.admission.reserve(callSid, orgId) : deps.admission.hasRoom();
   if (!admitted) {
     log.warn({ liveCalls: deps.calls.size, maxCalls: deps.config.MAX_CONCURRENT_CALLS }, 'global call cap reached; answering busy');
