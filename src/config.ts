@@ -84,6 +84,10 @@ const envSchema = z.object({
   STREAM_SILENCE_SECONDS: int(5, 1, 120),
   /** Media streams and model sessions are pinged this often; a missed pong ends them. */
   STREAM_PING_SECONDS: int(10, 2, 300),
+  /** A model that does not start a requested response within this is replaced (the caller would hear silence). */
+  MODEL_RESPONSE_TIMEOUT_SECONDS: int(5, 1, 60),
+  /** Opening (or replacing) a model session takes at most this per attempt. */
+  MODEL_CONNECT_TIMEOUT_SECONDS: int(4, 1, 30),
   DRAIN_TIMEOUT_SECONDS: int(600, 0, 3600),
   METRICS_TOKEN: optionalString,
 });

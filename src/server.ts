@@ -74,7 +74,7 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     calls,
     prewarm: new PrewarmPool(clock, logger, input.prewarmTtlMs),
     orgs: input.orgs,
-    setup: new CallSetupFactory({ config, clock, logger, orgs: input.orgs, behaviour: input.behaviour, openLink: input.openLink }),
+    setup: new CallSetupFactory({ config, clock, watchdogClock: input.watchdogClock ?? systemClock, logger, orgs: input.orgs, behaviour: input.behaviour, openLink: input.openLink }),
     control: input.control,
     orders: input.orders,
     metrics: input.metrics ?? createMetrics(),

@@ -50,6 +50,8 @@ export interface CallSetupDeps {
   logger: Logger;
   orgs: OrgSource;
   behaviour: OrgBehaviour;
+  /** Real time for pings and response deadlines (see BridgeDeps.watchdogClock); none: not watched. */
+  watchdogClock?: Clock;
   /** Replaceable for tests; defaults to a real socket to OPENAI_REALTIME_URL. */
   openLink?: (sessionUpdate: SessionUpdateEvent, logger: Logger) => Promise<ModelLink>;
 }
@@ -82,7 +84,8 @@ export class CallSetupFactory {
     const update = this.sessionUpdateFor(org);
     if (this.deps.openLink) return this.deps.openLink(update, logger);
     const { config, clock } = this.deps;
-    return openModelLink({ url: config.OPENAI_REALTIME_URL, model: modelForOrg(config, org.orgId), apiKey: config.OPENAI_API_KEY, sessionUpdate: update, clock, logger });
+    const timeoutMs = config.MODEL_CONNECT_TIMEOUT_SECONDS * 1000;
+    return openModelLink({ url: config.OPENAI_REALTIME_URL, model: modelForOrg(config, org.orgId), apiKey: config.OPENAI_API_KEY, sessionUpdate: update, clock, logger, timeoutMs });
   }
 
   /** Everything a call needs once its stream started: a warm link when one waits, else a cold one. */
@@ -98,7 +101,12 @@ export class CallSetupFactory {
       if (link && !link.isOpen) link = undefined;
       logger.info({ prewarmed: link !== undefined }, link ? 'using the pre-warmed model session' : 'pre-warmed model session unusable; connecting now');
     }
-    link ??= await this.openFor(org, logger);
+    // A first attempt that hangs or drops is tried once more (bounded: the connect timeout each time).
+    link ??= await this.openFor(org, logger).catch((err: unknown) => {
+      if ((err as { fatal?: unknown }).fatal === true) throw err;
+      logger.warn({ err: (err as Error).message }, 'model session did not open; trying once more');
+      return this.openFor(org, logger);
+    });
     const { behaviour } = this.deps;
     const profile: CallProfile = {
       contextNote: behaviour.contextNote(org, context),
@@ -106,7 +114,9 @@ export class CallSetupFactory {
       ordering: behaviour.toolsForCall?.(org, context, events),
       transferNumber: behaviour.transferNumber?.(org),
     };
-    const port = (opened: ModelLink) => new RealtimePort(opened, this.deps.clock, logger);
+    const { config, watchdogClock } = this.deps;
+    const liveness = watchdogClock && { clock: watchdogClock, pingEveryMs: config.STREAM_PING_SECONDS * 1000, responseTimeoutMs: config.MODEL_RESPONSE_TIMEOUT_SECONDS * 1000 };
+    const port = (opened: ModelLink) => new RealtimePort(opened, this.deps.clock, logger, liveness);
     return { port: port(link), profile, reconnect: async () => port(await this.openFor(org, logger)) };
   }
 }

@@ -125,6 +125,8 @@ export interface CallObserver {
   bargeIn?(): void;
   modelError?(code: string): void;
   modelReconnected?(): void;
+  /** The model session stayed open but stopped answering (`no-pong`, `no-response`), or a handshake hung (`handshake`). */
+  modelUnresponsive?(why: 'no-pong' | 'no-response' | 'handshake'): void;
   orderSubmitted?(orderId: string): void;
   toolFinished?(name: string, outcome: string, ms: number): void;
   usage?(usage: unknown): void;

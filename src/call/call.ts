@@ -49,7 +49,7 @@ export class Call {
     this.conversation = new Conversation({ twilio: opts.line, streamSid: opts.context.streamSid, clock: opts.clock, log: opts.logger, observer: opts.observer });
     this.timers = new CallTimers(opts.clock, this.settings.timers, (timer) => this.act(onTimer(timer)));
     const listener = (event: ModelPortEvent) => this.modelEvent(event);
-    this.session = new ModelSession({ conversation: this.conversation, clock: opts.clock, log: opts.logger, signal: this.stopped.signal, listener });
+    this.session = new ModelSession({ conversation: this.conversation, clock: opts.clock, log: opts.logger, signal: this.stopped.signal, listener, observer: opts.observer });
     this.timers.start();
     opts.setup.then(
       (setup) => this.modelReady(setup),
@@ -251,6 +251,7 @@ export class Call {
   private async modelClosed(closed: Extract<ModelPortEvent, { type: 'closed' }>): Promise<void> {
     if (this.ended) return;
     this.log.warn({ code: closed.code, reason: closed.reason, expired: closed.expired }, 'model socket closed');
+    if (closed.unresponsive) this.observer?.modelUnresponsive?.(closed.unresponsive);
     const agentOwesAnswer = this.conversation.agentOwesAnswer;
     this.conversation.drop();
     const replaced = !closed.fatal && (await this.session.replace('lost'));

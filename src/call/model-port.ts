@@ -58,8 +58,11 @@ export type ModelPortEvent =
   | { type: 'transcription-usage'; usage: unknown }
   /** Already logged by the adapter; `fatal`: the call cannot go on (bad key, no quota…). */
   | { type: 'error'; code: string; message: string; fatal: boolean }
-  /** The session is over (socket closed, expired, or the model stopped answering); `fatal`: reconnecting cannot help. */
-  | { type: 'closed'; code: number; reason: string; fatal: boolean; expired: boolean };
+  /**
+   * The session is over (socket closed, expired, or cut because the model stopped answering: `unresponsive` says
+   * how it was noticed); `fatal`: reconnecting cannot help.
+   */
+  | { type: 'closed'; code: number; reason: string; fatal: boolean; expired: boolean; unresponsive?: 'no-pong' | 'no-response' | undefined };
 
 export type ModelPortListener = (event: ModelPortEvent) => void;
 

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { sleep } from '../lib/timing.js';
 import type { Logger } from '../logger.js';
 import { cartNote } from './call-policy.js';
-import type { CallSetup } from './call-types.js';
+import type { CallObserver, CallSetup } from './call-types.js';
 import type { Conversation } from './conversation.js';
 import type { ModelPort, ModelPortEvent } from './model-port.js';
 
@@ -17,6 +17,7 @@ export interface ModelSessionOptions {
   signal: AbortSignal;
   /** Where the events of the session in use go. */
   listener: (event: ModelPortEvent) => void;
+  observer?: CallObserver | undefined;
   delaysMs?: readonly number[];
 }
 
@@ -80,9 +81,10 @@ export class ModelSession {
         log.info({ attempt: attempt + 1 }, 'model session reconnected');
         return port;
       } catch (err) {
-        const fatal = (err as { fatal?: unknown }).fatal === true;
+        const { fatal, code } = err as { fatal?: unknown; code?: unknown };
         log.warn({ attempt: attempt + 1, err: (err as Error).message, fatal }, 'model reconnect attempt failed');
-        if (fatal) return undefined;
+        if (code === 'timeout') this.opts.observer?.modelUnresponsive?.('handshake');
+        if (fatal === true) return undefined;
       }
     }
     return undefined;

@@ -7,7 +7,7 @@ import type { CallChannel, CallContext, CallLine, TwilioPort } from '../call/cal
 import type { Logger } from '../logger.js';
 import { boundedTwilioPort } from '../ops/bounded-twilio-port.js';
 import { parseTwilioMessage, type TwilioStart } from '../twilio/messages.js';
-import { StreamWatch } from './stream-watch.js';
+import { PeerWatch } from '../lib/peer-watch.js';
 
 /** A WebSocket that has not sent a valid `start` by then is closed (no model session is ever opened for it). */
 export const START_TIMEOUT_MS = 5000;
@@ -54,7 +54,7 @@ export function acceptMediaStream(socket: WebSocket, req: FastifyRequest, deps: 
   let waiting = true;
   const stopWaiting = () => waiting && ((waiting = false), streamGate.leave());
   let call: Call | undefined;
-  let watch: StreamWatch | undefined;
+  let watch: PeerWatch | undefined;
   let done = false;
   let refusedBinary = false;
   let badMessages = 0;
@@ -134,9 +134,9 @@ function startRefusal(context: CallContext, deps: BridgeDeps, log: Logger): Refu
 }
 
 /** Ends a call whose stream went quiet without closing (half-open): the slot, the model session and the Twilio call are freed. */
-function watchStream(socket: WebSocket, call: Call, deps: BridgeDeps, log: Logger): StreamWatch {
+function watchStream(socket: WebSocket, call: Call, deps: BridgeDeps, log: Logger): PeerWatch {
   const { config } = deps;
-  return new StreamWatch(socket, {
+  return new PeerWatch(socket, {
     clock: deps.watchdogClock,
     silenceMs: config.STREAM_SILENCE_SECONDS * 1000,
     pingEveryMs: config.STREAM_PING_SECONDS * 1000,

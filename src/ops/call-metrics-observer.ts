@@ -41,6 +41,10 @@ export class CallMetricsObserver implements CallObserver {
     this.metrics.modelErrors(code).inc();
   }
 
+  modelUnresponsive(why: 'no-pong' | 'no-response' | 'handshake'): void {
+    this.metrics.watchdog('model', why).inc();
+  }
+
   modelReconnected(): void {
     this.metrics.modelReconnects.inc();
     this.report.addModelReconnect();

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { PeerWatch } from '../lib/peer-watch.js';
 import { encode } from './client-events.js';
 import { parseModelEvent } from './events.js';
 
@@ -46,11 +47,17 @@ export interface ModelLinkOptions {
   timeoutMs?: number;
 }
 
+/** Why the bridge cut a session that stayed open but stopped answering. */
+export type Unresponsive = 'no-pong' | 'no-response';
+
 /** One configured OpenAI Realtime socket. Ready (session.updated seen, μ-law both ways) once `openModelLink` resolves. */
 export class ModelLink {
   private handler: ModelLinkHandler | undefined;
   private readonly early: string[] = [];
   private closeInfo: { code: number; reason: string } | undefined;
+  private watch: PeerWatch | undefined;
+  /** Set when the bridge cut the socket because the model stopped answering. */
+  unresponsive: Unresponsive | undefined;
   /** Messages dropped because the socket was backed up. */
   dropped = 0;
 
@@ -66,7 +73,8 @@ export class ModelLink {
       else if (this.early.length < 256) this.early.push(text);
     });
     socket.on('close', (code: number, reason: Buffer) => {
-      this.closeInfo = { code, reason: reason.toString() };
+      this.watch?.stop();
+      this.closeInfo = { code, reason: this.unresponsive ?? reason.toString() };
       this.handler?.onClose(code, this.closeInfo.reason);
     });
     socket.on('error', () => {
@@ -100,8 +108,27 @@ export class ModelLink {
     return true;
   }
 
+  /** Pings the model every `pingEveryMs`; one that misses a pong is cut (its close then reaches the call). */
+  watchPings(clock: Clock, pingEveryMs: number, log: Logger): void {
+    this.watch ??= new PeerWatch(this.socket, {
+      clock,
+      silenceMs: Infinity,
+      pingEveryMs,
+      onDead: () => this.cut('no-pong', log),
+    });
+  }
+
+  /** Cuts a session that stays open but no longer answers; the close that follows says why. */
+  cut(why: Unresponsive, log: Logger): void {
+    if (this.closeInfo) return;
+    log.warn({ why }, why === 'no-pong' ? 'the model session did not answer a ping; replacing it' : 'the model did not start a response in time; replacing the session');
+    this.unresponsive = why;
+    this.socket.terminate();
+  }
+
   close(code = 1000, reason = 'call ended'): void {
     this.handler = undefined;
+    this.watch?.stop();
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
       this.socket.close(code, reason);
       // Don't wait for the peer's close frame if it never answers.

@@ -1,6 +1,6 @@
 import { base64ByteLength } from '../audio.js';
 import type { MessageRole, ModelPort, ModelPortListener, ResponsePurpose } from '../call/model-port.js';
-import type { Clock } from '../clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { appendAudio, encode, functionOutput, message, responseCancel, responseCreate, truncate } from './client-events.js';
 import { parseModelEvent } from './events.js';
@@ -9,6 +9,14 @@ import { ServerEventTranslator, type SentRequest } from './server-events.js';
 
 /** The close code the API uses when it will not take this client again (bad configuration). */
 const CLOSE_FATAL = 4000;
+
+/** How the port notices a model that stays connected but stops answering (on real time, see BridgeDeps.watchdogClock). */
+export interface LivenessSettings {
+  clock: Clock;
+  pingEveryMs: number;
+  /** A `response.create` with no `response.created` (or refusal) within this is a model that stopped answering. */
+  responseTimeoutMs: number;
+}
 
 /**
  * The OpenAI Realtime GA WebSocket as a `ModelPort`: server events become the call's events
@@ -19,11 +27,13 @@ export class RealtimePort implements ModelPort {
   private listener: ModelPortListener | undefined;
   private readonly events: ServerEventTranslator;
   private nextId = 0;
+  private responseDeadline: TimerHandle | undefined;
 
   constructor(
     private readonly link: ModelLink,
     clock: Clock,
     private readonly log: Logger,
+    private readonly liveness?: LivenessSettings,
   ) {
     this.events = new ServerEventTranslator(clock, log);
   }
@@ -40,8 +50,12 @@ export class RealtimePort implements ModelPort {
     this.listener = listener;
     this.link.attach({
       onMessage: (text) => this.serverEvent(text),
-      onClose: (code, reason) => listener({ type: 'closed', code, reason, fatal: code === CLOSE_FATAL, expired: this.events.expired }),
+      onClose: (code, reason) => {
+        this.stopDeadline();
+        listener({ type: 'closed', code, reason, fatal: code === CLOSE_FATAL, expired: this.events.expired, unresponsive: this.link.unresponsive });
+      },
     });
+    if (this.liveness) this.link.watchPings(this.liveness.clock, this.liveness.pingEveryMs, this.log);
   }
 
   appendAudio(base64: string): void {
@@ -51,6 +65,10 @@ export class RealtimePort implements ModelPort {
   requestResponse(purpose: ResponsePurpose, prompt?: string): void {
     if (prompt !== undefined) this.addMessage('system', prompt);
     this.send(responseCreate(purpose), { type: 'response.create', purpose });
+    const liveness = this.liveness;
+    if (liveness && !this.responseDeadline) {
+      this.responseDeadline = liveness.clock.setTimeout(() => this.link.cut('no-response', this.log), liveness.responseTimeoutMs);
+    }
   }
 
   cancelResponse(responseId: string): void {
@@ -71,7 +89,13 @@ export class RealtimePort implements ModelPort {
 
   close(reason = 'call ended'): void {
     this.listener = undefined;
+    this.stopDeadline();
     this.link.close(1000, reason);
+  }
+
+  private stopDeadline(): void {
+    this.liveness?.clock.clearTimeout(this.responseDeadline);
+    this.responseDeadline = undefined;
   }
 
   private send(event: Parameters<typeof encode>[0], request: SentRequest): void {
@@ -95,6 +119,8 @@ export class RealtimePort implements ModelPort {
     }
     for (const translated of this.events.translate(event)) {
       if (this.listener !== emit) return;
+      // The model answered our request (started a response, or refused it because one runs): it is alive.
+      if (translated.type === 'response-started' || translated.type === 'request-refused') this.stopDeadline();
       emit(translated);
     }
   }

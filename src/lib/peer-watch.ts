@@ -7,23 +7,23 @@ export interface WatchedSocket {
   on(event: 'pong', listener: () => void): unknown;
 }
 
-export interface StreamWatchOptions {
+export interface PeerWatchOptions {
   clock: Clock;
-  /** No inbound message for this long ends the stream (Twilio sends a frame every 20 ms, silence included). */
+  /** No inbound message for this long means the peer is gone (Infinity: a peer that may stay quiet). */
   silenceMs: number;
   /** A ping this often; no pong by the next one means the peer is gone. */
   pingEveryMs: number;
-  /** Why the stream is considered dead. */
+  /** Why the peer is considered gone. */
   onDead(why: 'silence' | 'no-pong'): void;
 }
 
 const TICK_MS = 1000;
 
 /**
- * Notices a media stream whose peer went quiet without closing (a half-open connection): no inbound message for
- * `silenceMs`, or no pong to a ping. One timer a second per stream; the hot path only sets a flag.
+ * Notices a WebSocket peer gone quiet without closing (a half-open connection): no inbound message for `silenceMs`,
+ * or no pong to a ping. One timer a second per socket; the hot path only sets a flag.
  */
-export class StreamWatch {
+export class PeerWatch {
   private heard = true;
   private quietMs = 0;
   private sincePingMs = 0;
@@ -33,7 +33,7 @@ export class StreamWatch {
 
   constructor(
     private readonly socket: WatchedSocket,
-    private readonly opts: StreamWatchOptions,
+    private readonly opts: PeerWatchOptions,
   ) {
     socket.on('pong', () => {
       this.awaitingPong = false;
