@@ -22,7 +22,7 @@ export const TOOL_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 export type TokenDirection = 'input' | 'input_cached' | 'output';
 export type TokenModality = 'text' | 'audio';
 /** `admission`: refused for capacity or shutdown (reasons `global_cap`, `org_cap`, `draining`, `stream_over_capacity`). */
-export type RejectedCheck = 'webhook_signature' | 'upgrade_signature' | 'stream_token' | 'admission';
+export type RejectedCheck = 'webhook_signature' | 'upgrade_signature' | 'stream_token' | 'admission' | 'webhook_input' | 'replay';
 
 export interface MetricsOptions {
   /** Process and Node.js defaults (CPU, memory, GC, `nodejs_eventloop_lag_*`). Default true. */

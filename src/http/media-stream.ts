@@ -120,7 +120,7 @@ export function acceptMediaStream(socket: WebSocket, req: FastifyRequest, deps: 
  */
 function startRefusal(context: CallContext, deps: BridgeDeps, log: Logger): Refusal | undefined {
   if (!deps.ledger.claimStream(context.callSid)) {
-    deps.metrics.rejections('stream_token', 'stream_already_used').inc();
+    deps.metrics.rejections('replay', 'stream_already_used').inc();
     log.warn('stream refused: this call already had its stream');
     return { code: CLOSE_POLICY, reason: 'stream already used' };
   }

@@ -27,9 +27,33 @@ export async function twimlRoutes(app: FastifyInstance, { deps }: { deps: Bridge
   app.route({
     method: ['GET', 'POST'],
     url: '/twiml/start',
-    preValidation: twilioSignatureHook(deps, 'webhook_signature'),
+    // Twilio posts a form (or asks with GET): anything else is refused before its body is even parsed.
+    onRequest: async (req, reply) => {
+      if (req.method !== 'POST' || isForm(req.headers['content-type'])) return;
+      deps.metrics.rejections('webhook_input', 'unsupported_media_type').inc();
+      deps.logger.warn({ contentType: req.headers['content-type'], ip: req.ip }, 'webhook refused: not a form');
+      await reply.code(415).type('text/plain').send('Expected application/x-www-form-urlencoded');
+    },
+    preValidation: [twilioSignatureHook(deps, 'webhook_signature'), rejectNonStringParams(deps)],
     handler: async (req, reply) => sendTwiml(reply, await answer(req, deps)),
   });
+}
+
+function isForm(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/** Every webhook value is one string: a repeated name (an array) is not something Twilio sends. */
+function rejectNonStringParams(deps: BridgeDeps) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const bad = [req.query, req.method === 'POST' ? req.body : undefined].flatMap((params) =>
+      Object.entries((params ?? {}) as Record<string, unknown>).filter(([, value]) => typeof value !== 'string').map(([name]) => name),
+    );
+    if (bad.length === 0) return;
+    deps.metrics.rejections('webhook_input', 'not_a_string').inc();
+    deps.logger.warn({ params: bad.slice(0, 10), ip: req.ip }, 'webhook refused: a parameter is not a single string');
+    await reply.code(400).type('text/plain').send(`Each parameter must be given once: ${bad.slice(0, 10).join(', ')}`);
+  };
 }
 
 async function answer(req: FastifyRequest, deps: BridgeDeps): Promise<string> {
@@ -49,7 +73,7 @@ async function answer(req: FastifyRequest, deps: BridgeDeps): Promise<string> {
   if (callSid && deps.ledger.streamUsed(callSid)) {
     // Twilio asks once per call; a webhook for a call whose stream was used is a replay (signatures never expire).
     log.warn('webhook for a call that already had its stream; refused (replay?)');
-    deps.metrics.rejections('webhook_signature', 'replayed_call').inc();
+    deps.metrics.rejections('replay', 'webhook_for_used_stream').inc();
     return sayAndHangupTwiml(APOLOGY_UNAVAILABLE);
   }
   const admitted = callSid ? deps.admission.reserve(callSid, orgId) : deps.admission.hasRoom();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadContractExample } from '../../sim/main-app.js';
 import { ManualClock } from '../../src/clock.js';
 import { startHarness, type Harness } from '../helpers/bridge-harness.js';
-import { waitForCondition, waitForLog } from '../helpers/wait.js';
+import { modelCaughtUp, waitForCondition, waitForLog } from '../helpers/wait.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -34,7 +34,7 @@ describe('one call, one stream', () => {
     expect(h.model.sessions).toHaveLength(1);
     expect(h.bridge.deps.calls.size).toBe(1);
     expect(first.isOpen).toBe(true);
-    expect(await rejections(h, 'stream_token', 'stream_already_used')).toBe(1);
+    expect(await rejections(h, 'replay', 'stream_already_used')).toBe(1);
   });
 
   it('refuses a stream for a call that already ended, and a replayed webhook for it mints nothing', async () => {
@@ -114,5 +114,45 @@ describe('before start', () => {
     await waitForConnections(h, 0);
     expect(h.logs.some((l) => l.msg === 'call stream started')).toBe(false);
     expect(h.model.sessions).toHaveLength(0);
+  });
+});
+
+describe('bad input at the edges', () => {
+  it('answers a webhook that is not a form with 415, counted, even when it would trip the signature check', async () => {
+    h = await startHarness({ config: signed });
+    const res = await fetch(`${h.httpUrl}/twiml/start?orgId=org_luigis`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-twilio-signature': 'x' },
+      body: JSON.stringify({ CallSid: { nested: true }, From: 5 }),
+    });
+    expect(res.status).toBe(415);
+    expect(await rejections(h, 'webhook_input', 'unsupported_media_type')).toBe(1);
+    expect(h.logs.some((l) => (l.level as number) >= 50)).toBe(false);
+  });
+
+  it('answers a repeated webhook parameter with 400, counted', async () => {
+    h = await startHarness();
+    const res = await fetch(`${h.httpUrl}/twiml/start?orgId=org_luigis&orgId=org_other`);
+    expect(res.status).toBe(400);
+    const posted = await fetch(`${h.httpUrl}/twiml/start?orgId=org_luigis`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'CallSid=CA1&CallSid=CA2',
+    });
+    expect(posted.status).toBe(400);
+    expect(await rejections(h, 'webhook_input', 'not_a_string')).toBe(2);
+  });
+
+  it('never forwards a media payload carrying JSON-escaped control characters to the model', async () => {
+    h = await startHarness();
+    const call = await h.call();
+    const session = await h.model.nextSession();
+    await call.waitForAudio(100, 3000);
+    call.sendRawMedia('AAAA\\u0000AAA');
+    call.sendRawMedia('\\u001fAAA');
+    await waitForLog(h, (l) => l.msg === 'invalid Twilio message dropped');
+    await modelCaughtUp(session);
+    expect(session.sent.filter((e) => e.type === 'error')).toEqual([]);
+    expect(call.isOpen).toBe(true);
   });
 });
