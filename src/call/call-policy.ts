@@ -91,3 +91,27 @@ export function onResponseFailed(problem: ResponseProblem | undefined, purpose: 
   if (failuresInARow <= 1) return { do: 'say', purpose: purpose ?? 'retry', afterMs: Math.min(MAX_RETRY_MS, problem?.retryAfterMs ?? DEFAULT_RETRY_MS) };
   return canTransfer ? { do: 'transfer', announce: false } : { do: 'end', reason: 'model-error', apology: true };
 }
+
+/** What a call's order came to, as its tools know it. */
+export interface OrderState {
+  /** The last order sent: accepted by the app (with its number) or queued for it; none when nothing was sent. */
+  sent?: { kind: string; orderId?: string | null | undefined } | undefined;
+  /** Lines in the cart that were not sent. */
+  unsentLines: number;
+}
+
+/**
+ * The last line when the bridge must end a call for a restart: the caller is told exactly what happened to their
+ * order (placed with its number, received and to be confirmed, or not placed), never a blanket "placed".
+ */
+export function shutdownPrompt(order: OrderState): string {
+  const facts: string[] = [];
+  if (order.sent?.kind === 'accepted') facts.push(`say that their order is placed${order.sent.orderId ? ` (order number ${order.sent.orderId})` : ''}`);
+  else if (order.sent?.kind === 'queued') facts.push('say that their order was received and the restaurant will confirm it shortly');
+  if (order.unsentLines > 0) facts.push(`say clearly that ${order.sent ? 'the items added since then were' : 'their order was'} NOT placed, so they need to call back to order them`);
+  return [
+    'We have to end this call now because the phone line is restarting. In one or two short sentences: apologise',
+    ...facts,
+    'invite the caller to call back, and say goodbye. Do not call any tools.',
+  ].join(', ');
+}

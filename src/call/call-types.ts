@@ -98,6 +98,8 @@ export interface OrderingSession {
   cartSnapshot(): string;
   /** The order placed in this call, if any. */
   submittedOrder(): { outcome: { kind: string; orderId?: string | null } } | undefined;
+  /** Lines in the cart not sent to the restaurant. */
+  unsentLines(): number;
 }
 
 export interface CallProfile {

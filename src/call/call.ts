@@ -4,7 +4,7 @@ import { Waiters } from '../lib/waiters.js';
 import type { Logger } from '../logger.js';
 import type { TwilioInbound } from '../twilio/messages.js';
 import { CallTimers } from './call-timers.js';
-import { DEFAULT_APOLOGY, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, type CallDecision } from './call-policy.js';
+import { DEFAULT_APOLOGY, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, shutdownPrompt, type CallDecision } from './call-policy.js';
 import { callToolBox, TRANSFER_TO_STAFF } from './call-tools.js';
 import type { CallAction, CallContext, CallSnapshot, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
 import { Conversation, type Turn } from './conversation.js';
@@ -137,6 +137,12 @@ export class Call {
     await (prompt === undefined ? this.conversation.playedOut(goodbyeTimeoutMs) : this.conversation.say(reason === 'agent-hung-up' ? 'goodbye' : 'wrap-up', prompt, goodbyeTimeoutMs));
     await this.conversation.toolsSettled(toolTimeoutMs);
     await this.end(reason);
+  }
+
+  /** The bridge must end the call (a restart): the caller hears what became of their order, then the call ends. */
+  shutDown(): Promise<void> {
+    const ordering = this.setup?.profile.ordering;
+    return this.wrapUp('shutdown', shutdownPrompt({ sent: ordering?.submittedOrder()?.outcome, unsentLines: ordering?.unsentLines() ?? 0 }));
   }
 
   /** Hands the caller to staff: an announcement, then the line redirects the call (the stream then ends). */

@@ -7,7 +7,6 @@
  * Raise `drainingSeconds` with DRAIN_TIMEOUT_SECONDS.
  */
 import type { Clock } from '../clock.js';
-import type { EndReason } from '../call/call-types.js';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -18,14 +17,10 @@ export interface OrderBacklog {
   flush(): Promise<number>;
 }
 
-export const SHUTDOWN_WRAP_UP_INSTRUCTIONS =
-  'We have to end this call now because the phone line is restarting. In one or two short sentences: apologise, say that any ' +
-  'order you already confirmed has been placed and anything not confirmed yet was not, invite the caller to call back, and say ' +
-  'goodbye. Do not call any tools.';
-
-/** A live call as the drainer sees it (CallSession fits). */
+/** A live call as the drainer sees it (Call fits). */
 export interface DrainableCall {
-  wrapUp(reason: EndReason, instructions: string): Promise<void>;
+  /** Says a last line telling the caller what became of their order, then ends the call. */
+  shutDown(): Promise<void>;
 }
 
 export interface DrainableCalls {
@@ -43,7 +38,6 @@ export interface DrainerOptions {
   logger: Logger;
   timeoutMs: number;
   orders?: OrderBacklog | undefined;
-  wrapUpInstructions?: string;
 }
 
 export interface DrainResult {
@@ -84,8 +78,7 @@ export function createDrainer(opts: DrainerOptions): Drainer {
     const left = opts.calls.all();
     if (left.length > 0) {
       logger.warn({ liveCalls: left.length }, 'drain deadline reached; wrapping up the remaining calls');
-      const instructions = opts.wrapUpInstructions ?? SHUTDOWN_WRAP_UP_INSTRUCTIONS;
-      await Promise.allSettled(left.map((call) => call.wrapUp('shutdown', instructions)));
+      await Promise.allSettled(left.map((call) => call.shutDown()));
     }
     const ordersPending = await flushOrders(opts.orders, logger);
     await opts.app.close();

@@ -42,6 +42,8 @@ export interface OrderingTools {
   cartSnapshot(): string;
   /** The most recent order placed or queued for delivery in this call. */
   submittedOrder(): SubmittedOrder | undefined;
+  /** Lines in the cart not sent to the restaurant. */
+  unsentLines(): number;
   cart(): Cart;
 }
 
@@ -273,6 +275,7 @@ export function createOrderingTools(options: OrderingToolsOptions): OrderingTool
     },
 
     submittedOrder: () => history.at(-1),
+    unsentLines: () => (cartIsPlaced() ? 0 : cart.lines.length),
     cart: () => cart,
   };
 }

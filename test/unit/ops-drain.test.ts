@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import type { EndReason } from '../../src/call/call-types.js';
 import { createLogger } from '../../src/logger.js';
-import { createDrainer, SHUTDOWN_WRAP_UP_INSTRUCTIONS, type DrainableCall } from '../../src/ops/drain.js';
+import { createDrainer, type DrainableCall } from '../../src/ops/drain.js';
 import { Lifecycle } from '../../src/ops/lifecycle.js';
 
 class FakeCall implements DrainableCall {
-  wrapUps: Array<[EndReason, string]> = [];
+  shutDowns = 0;
   constructor(private readonly registry: FakeCalls) {}
-  async wrapUp(reason: EndReason, instructions: string): Promise<void> {
-    this.wrapUps.push([reason, instructions]);
+  async shutDown(): Promise<void> {
+    this.shutDowns++;
     this.registry.end(this);
   }
 }
@@ -68,7 +67,7 @@ describe('createDrainer', () => {
     expect(steps).toEqual([]);
     calls.end(call);
     expect(await drained).toEqual({ callsAtStart: 1, wrappedUp: 0, ordersPending: 0 });
-    expect(call.wrapUps).toEqual([]);
+    expect(call.shutDowns).toBe(0);
     expect(steps).toEqual(['flush', 'app.close']);
   });
 
@@ -79,11 +78,11 @@ describe('createDrainer', () => {
     const drained = drainer.drain();
     clock.advance(599_999);
     await settle();
-    expect(a.wrapUps).toEqual([]);
+    expect(a.shutDowns).toBe(0);
     clock.advance(1);
     expect(await drained).toEqual({ callsAtStart: 2, wrappedUp: 2, ordersPending: 0 });
-    expect(a.wrapUps).toEqual([['shutdown', SHUTDOWN_WRAP_UP_INSTRUCTIONS]]);
-    expect(b.wrapUps).toEqual([['shutdown', SHUTDOWN_WRAP_UP_INSTRUCTIONS]]);
+    expect(a.shutDowns).toBe(1);
+    expect(b.shutDowns).toBe(1);
     expect(steps).toEqual(['flush', 'app.close']);
   });
 
@@ -93,7 +92,7 @@ describe('createDrainer', () => {
     const drained = drainer.drain();
     drainer.hurry();
     expect((await drained).wrappedUp).toBe(1);
-    expect(a.wrapUps).toHaveLength(1);
+    expect(a.shutDowns).toBe(1);
   });
 
   it('is idempotent: a second drain() returns the same run', async () => {

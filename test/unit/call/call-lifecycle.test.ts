@@ -191,3 +191,20 @@ describe('Call: what staff see and do (operator console)', () => {
     expect(without.call.phase).toBe('live');
   });
 });
+
+describe('Call: shut down for a restart', () => {
+  it('says what became of the order (here: not placed) in its last line, then hangs up once it was heard', async () => {
+    const f = await greeted();
+    const done = f.call.shutDown();
+    expect(f.port.requests.map((r) => r.purpose)).toEqual(['wrap-up']);
+    expect(f.port.requests[0]!.prompt).toMatch(/order was NOT placed/);
+    f.port.emit(model.started('r1', 'wrap-up'));
+    f.port.emit(model.audio('r1', 'item_1', 100));
+    f.port.emit(model.done('r1'));
+    await settle();
+    expect(f.line.hungUp).toBeUndefined();
+    for (const mark of f.line.marks()) echo(f.call, mark);
+    await done;
+    expect(f.line.hungUp?.reason).toBe('shutdown');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_MS, MAX_RETRY_MS, onKeypad, onResponseFailed, onRoundEnd, onTimer } from '../../../src/call/call-policy.js';
+import { DEFAULT_RETRY_MS, MAX_RETRY_MS, onKeypad, onResponseFailed, onRoundEnd, onTimer, shutdownPrompt } from '../../../src/call/call-policy.js';
 
 describe('call policy', () => {
   it('turns timers into the line the model is asked for', () => {
@@ -38,5 +38,15 @@ describe('call policy', () => {
   it('after the retry failed too: to staff when offered, else an apology', () => {
     expect(onResponseFailed({ code: 'server_error' }, 'retry', 2, true)).toEqual({ do: 'transfer', announce: false });
     expect(onResponseFailed({ code: 'server_error' }, 'retry', 2, false)).toEqual({ do: 'end', reason: 'model-error', apology: true });
+  });
+
+  it('tells the caller at a restart exactly what became of their order, never a blanket "placed"', () => {
+    expect(shutdownPrompt({ sent: { kind: 'accepted', orderId: 'ord_7' }, unsentLines: 0 })).toMatch(/order is placed \(order number ord_7\)/);
+    expect(shutdownPrompt({ sent: { kind: 'queued' }, unsentLines: 0 })).toMatch(/received and the restaurant will confirm/);
+    const notPlaced = shutdownPrompt({ unsentLines: 2 });
+    expect(notPlaced).toMatch(/order was NOT placed/);
+    expect(notPlaced).not.toMatch(/is placed|received/);
+    expect(shutdownPrompt({ sent: { kind: 'accepted', orderId: 'ord_7' }, unsentLines: 1 })).toMatch(/placed.*items added since then were NOT placed/);
+    expect(shutdownPrompt({ unsentLines: 0 })).not.toMatch(/placed|received/);
   });
 });

@@ -130,6 +130,10 @@ export class FakeOrdering implements OrderingSession {
   submittedOrder(): undefined {
     return undefined;
   }
+
+  unsentLines(): number {
+    return 1;
+  }
 }
 
 export interface FakeCallOptions {
