@@ -40,6 +40,8 @@ export interface MainAppStandIn {
   setOrg(orgId: string, config: unknown): void;
   /** The next n submits fail this way (in order, after any already queued). */
   failNextSubmits(n: number, fault?: SubmitFault): void;
+  /** The app works again: the submit faults still queued are dropped. */
+  healSubmits(): void;
   refuseNextSubmits(n: number, reason?: string): void;
   /** The next n org-config requests answer with this status (or hang). */
   failNextOrgConfigs(n: number, fault?: number | 'hang'): void;
@@ -124,6 +126,7 @@ export async function startMainApp(options: MainAppOptions = {}): Promise<MainAp
     orgConfigRequests: () => [...orgLog],
     setOrg: (orgId, config) => void orgs.set(orgId, config),
     failNextSubmits: (n, fault = '503') => repeat(orderRoute.faults, n, fault),
+    healSubmits: () => void orderRoute.faults.splice(0),
     refuseNextSubmits: (n, reason = 'The kitchen is closed for the night') => repeat<SubmitFault>(orderRoute.faults, n, { refuse: reason }),
     failNextOrgConfigs: (n, fault = 503) => repeat(orgFaults, n, fault),
     waitForOrders: (count, timeoutMs) => orderRoute.orders.waitFor(count, timeoutMs),

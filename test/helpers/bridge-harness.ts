@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +12,10 @@ import { buildServer, type BridgeServer } from '../../src/server.js';
 import { createRuntime, type Runtime } from '../../src/wiring.js';
 import { startMainApp, type MainAppOptions, type MainAppStandIn } from '../../sim/main-app.js';
 import { startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
-import { startTwilioCall, type SimCall } from '../../sim/twilio-caller.js';
+import type { SimCall } from '../../sim/twilio-caller.js';
 import { startTwilioRestServer, type TwilioRestStandIn } from '../../sim/twilio-rest.js';
 import { computeTwilioSignature } from '../../src/twilio/signature.js';
-import { mintStreamToken } from '../../src/twilio/stream-token.js';
+import { dial } from './dial.js';
 import type { TwilioCallOptions } from '../../sim/twilio-caller-options.js';
 
 export const ORG_ID = 'org_luigis';
@@ -109,16 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     wsUrl: `ws://127.0.0.1:${port}/ws/twilio`,
     async call(callOptions = {}) {
       const url = `ws://127.0.0.1:${port}/ws/twilio`;
-      const callSid = callOptions.callSid ?? `CA${randomBytes(16).toString('hex')}`;
-      const customParameters: Record<string, string> = { orgId: ORG_ID, ...callOptions.customParameters };
-      const headers: Record<string, string> = { ...callOptions.headers };
-      const token = config.TWILIO_AUTH_TOKEN;
-      if (token && callOptions.customParameters === undefined) {
-        // What Twilio does when signatures are on: sign the upgrade URL, and carry the webhook's stream token.
-        headers['X-Twilio-Signature'] ??= computeTwilioSignature(token, url);
-        customParameters.callToken = mintStreamToken({ secret: config.STREAM_TOKEN_SECRET ?? token, callSid, orgId: customParameters.orgId!, nowMs: clock.wallNow().getTime(), ttlMs: 60_000 });
-      }
-      const call = await startTwilioCall({ url, ...callOptions, callSid, customParameters, headers });
+      const call = await dial(url, { authToken: config.TWILIO_AUTH_TOKEN, streamTokenSecret: config.STREAM_TOKEN_SECRET, nowMs: clock.wallNow().getTime() }, callOptions);
       calls.push(call);
       twilioRest?.attach(call);
       return call;

@@ -100,6 +100,18 @@ describe('pre-warming the model session while the phone rings', () => {
     expect(session.received.filter((e) => e.type === 'response.create')).toHaveLength(1);
   });
 
+  it('closes a claimed warm session when the call cannot be set up (its org lookup fails)', async () => {
+    h = await startHarness();
+    await webhook(h, '?orgId=org_luigis', form);
+    const warm = await h.model.nextSession();
+    await warm.waitForSent('session.updated', 3000);
+    // Without signatures no token binds the org: the stream names one the app does not know.
+    const call = await h.call({ callSid: CALL_SID, customParameters: { orgId: 'org_nobody' } });
+    await call.waitForClose(5000);
+    expect((await warm.closed).code).toBe(1000);
+    expect(h.model.sessions).toHaveLength(1);
+  });
+
   it('connects at start when no warm session waits (the webhook went to another replica)', async () => {
     h = await startHarness();
     await webhook(h, '?orgId=org_luigis', form);

@@ -77,6 +77,22 @@ describe('Call: model session lost', () => {
     expect(f.line.hungUp?.apology).toMatch(/sorry/i);
   });
 
+  it('opens one new session, never two, when the session drops during a recycle', async () => {
+    const f = await greeted({ settings: { recycleAfterMs: 60_000 }, holdReconnects: true });
+    f.clock.advance(60_000);
+    await settle();
+    expect(f.opens()).toBe(1);
+    f.port.emit(model.closed());
+    await settle();
+    expect(f.opens()).toBe(1);
+    f.releaseReconnects();
+    await settle();
+    expect(f.replacements).toHaveLength(1);
+    expect(f.call.phase).toBe('live');
+    f.call.handleTwilioMessage(media('EEEE'));
+    expect(f.replacements[0]!.appended).toEqual(['EEEE']);
+  });
+
   it('recycles the session at a turn boundary, never while the agent speaks', async () => {
     const f = await greeted({ settings: { recycleAfterMs: 60_000 } });
     f.port.emit(model.started('r1'));

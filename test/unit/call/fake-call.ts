@@ -141,6 +141,8 @@ export interface FakeCallOptions {
   transferNumber?: string;
   /** Resolve the setup at once (default) or let the test do it. */
   deferSetup?: boolean;
+  /** Replacement sessions open only when the test calls `releaseReconnects()`. */
+  holdReconnects?: boolean;
   observer?: CallObserver;
 }
 
@@ -153,12 +155,16 @@ export function fakeCall(options: FakeCallOptions = {}) {
   const line = new FakeLine(journal);
   const ordering = new FakeOrdering();
   const replacements: FakeModelPort[] = [];
+  const releases: Array<() => void> = [];
+  let opens = 0;
   let resolveSetup!: (setup: CallSetup) => void;
   const setupPromise = new Promise<CallSetup>((resolve) => (resolveSetup = resolve));
   const setup: CallSetup = {
     port,
     profile: { contextNote: '# This call\nLocal time now: Tuesday 6:00 PM.', greetingPrompt: 'Greet the caller.', ordering, transferNumber: options.transferNumber },
     reconnect: async () => {
+      opens++;
+      if (options.holdReconnects) await new Promise<void>((resolve) => releases.push(resolve));
       const next = new FakeModelPort(journal, `model${replacements.length + 2}`);
       replacements.push(next);
       return next;
@@ -174,7 +180,20 @@ export function fakeCall(options: FakeCallOptions = {}) {
     settings: options.settings,
   });
   if (!options.deferSetup) resolveSetup(setup);
-  return { call, clock, port, line, ordering, journal, replacements, confirmSession: () => resolveSetup(setup) };
+  return {
+    call,
+    clock,
+    port,
+    line,
+    ordering,
+    journal,
+    replacements,
+    confirmSession: () => resolveSetup(setup),
+    /** How many replacement sessions the call asked for. */
+    opens: () => opens,
+    /** Lets the held replacement opens finish (with `holdReconnects`). */
+    releaseReconnects: () => releases.splice(0).forEach((release) => release()),
+  };
 }
 
 /** Lets every pending promise continuation run (no time passes on the clock). */
