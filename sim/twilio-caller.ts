@@ -88,6 +88,11 @@ export class SimCall {
     return this.sender.mediaFramesSent;
   }
 
+  /** Stream time of the next frame (its `media.timestamp`): it keeps running through a `gap`. */
+  get streamTimeMs(): number {
+    return this.sender.nextTimestamp;
+  }
+
   /** Media the bridge sent: time, size and running total of each message. */
   get received(): readonly ReceivedMedia[] {
     return this.ear.received;

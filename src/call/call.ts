@@ -109,7 +109,7 @@ export class Call {
   handleTwilioMessage(msg: TwilioInbound): void {
     switch (msg.event) {
       case 'media':
-        return this.conversation.callerAudio(msg.payload);
+        return this.conversation.callerAudio(msg.payload, msg.timestampMs);
       case 'mark':
         return this.after(this.conversation.markEchoed(msg.mark.name));
       case 'stop':

@@ -1,6 +1,8 @@
+import { base64ByteLength } from '../audio.js';
 import type { Clock } from '../clock.js';
 import { waitAtMost } from '../lib/timing.js';
 import type { Logger } from '../logger.js';
+import { mulawSilence, silenceGapBytes } from '../twilio/caller-gap.js';
 import type { CallObserver, TwilioPort } from './call-types.js';
 import { Floor } from './floor.js';
 import type { ModelPort, ModelPortEvent, ResponseProblem, ResponsePurpose } from './model-port.js';
@@ -45,6 +47,8 @@ export class Conversation {
   private port: ModelPort | undefined;
   private tools: ToolRound | undefined;
   private readonly startedAt: number;
+  private lastStamp: number | undefined;
+  private lastFrameBytes = 0;
   /** Staff notes given so far: every session of the call keeps them. */
   private readonly staffNotes: string[] = [];
   droppedFrames = 0;
@@ -121,8 +125,17 @@ export class Conversation {
     return port;
   }
 
-  /** Hot path: a caller frame (base64 μ-law). */
-  callerAudio(payload: string): void {
+  /**
+   * Hot path: a caller frame (base64 μ-law) stamped `timestampMs`. When Twilio's stamps jump (a stalled edge), the
+   * gap is filled with μ-law silence first (bounded), so the model's turn detection sees the time pass.
+   */
+  callerAudio(payload: string, timestampMs?: number): void {
+    if (timestampMs !== undefined) {
+      const gap = silenceGapBytes(this.lastStamp, timestampMs, this.lastFrameBytes);
+      this.lastStamp = timestampMs;
+      this.lastFrameBytes = base64ByteLength(payload);
+      if (gap > 0) this.callerAudio(mulawSilence(gap).base64);
+    }
     if (this.port) return this.port.appendAudio(payload);
     if (this.buffered.length >= this.maxBufferedFrames) {
       this.buffered.shift();

@@ -60,6 +60,8 @@ export interface TwilioMedia {
   streamSid: string;
   /** base64 μ-law, checked to be base64 of a bounded size */
   payload: string;
+  /** `media.timestamp`: ms since the stream started, when Twilio sent a number (gaps in it are lost audio). */
+  timestampMs?: number | undefined;
 }
 
 export type TwilioInbound = TwilioControlMessage | TwilioMedia;
@@ -84,8 +86,10 @@ export function parseTwilioMessage(text: string): ParseResult {
   return { ok: false, error: `${typeof event === 'string' ? event : 'message'}: ${firstIssue(parsed.error, 'event')}` };
 }
 
+const DIGITS = /^\d{1,15}$/;
+
 function checkMedia(raw: Record<string, unknown>): ParseResult {
-  const media = raw.media as { payload?: unknown } | undefined;
+  const media = raw.media as { payload?: unknown; timestamp?: unknown } | undefined;
   const streamSid = raw.streamSid;
   if (typeof streamSid !== 'string') return { ok: false, error: 'media: streamSid: expected a string' };
   if (typeof media !== 'object' || media === null) return { ok: false, error: 'media: media: expected an object' };
@@ -94,7 +98,9 @@ function checkMedia(raw: Record<string, unknown>): ParseResult {
   if (payload.length > MAX_MEDIA_PAYLOAD_CHARS || !isWrappablePayload(payload)) {
     return { ok: false, error: 'media: media.payload: expected base64 audio of a bounded size' };
   }
-  return { ok: true, message: { event: 'media', streamSid, payload } };
+  const timestamp = media.timestamp;
+  const timestampMs = typeof timestamp === 'string' && DIGITS.test(timestamp) ? Number(timestamp) : undefined;
+  return { ok: true, message: { event: 'media', streamSid, payload, timestampMs } };
 }
 
 /**

@@ -117,6 +117,21 @@ describe('before start', () => {
   });
 });
 
+describe('gaps in caller audio', () => {
+  it('hands the model μ-law silence for a stretch Twilio never sent, so its clock keeps up with the stream', async () => {
+    h = await startHarness();
+    const call = await h.call();
+    const session = await h.model.nextSession();
+    await call.waitForAudio(100, 3000);
+    const lagBefore = call.streamTimeMs - session.appendedBytes / 8;
+    await call.gap(600);
+    await modelCaughtUp(session);
+    // Without the fill the model's clock would stay 600 ms behind the stream for the rest of the call.
+    const lagAfter = call.streamTimeMs - session.appendedBytes / 8;
+    expect(lagAfter - lagBefore).toBeLessThan(200);
+  });
+});
+
 describe('bad input at the edges', () => {
   it('answers a webhook that is not a form with 415, counted, even when it would trip the signature check', async () => {
     h = await startHarness({ config: signed });

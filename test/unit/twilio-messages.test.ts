@@ -39,8 +39,13 @@ describe('parseTwilioMessage', () => {
   });
 
   it('takes a media frame with a cheap check and returns the payload untouched', () => {
-    const r = parseTwilioMessage(JSON.stringify({ event: 'media', sequenceNumber: '2', streamSid: 'MZ1', media: { track: 'inbound', chunk: '1', timestamp: '0', payload } }));
-    expect(r).toEqual({ ok: true, message: { event: 'media', streamSid: 'MZ1', payload } });
+    const r = parseTwilioMessage(JSON.stringify({ event: 'media', sequenceNumber: '2', streamSid: 'MZ1', media: { track: 'inbound', chunk: '1', timestamp: '40', payload } }));
+    expect(r).toEqual({ ok: true, message: { event: 'media', streamSid: 'MZ1', payload, timestampMs: 40 } });
+  });
+
+  it('leaves the timestamp out when it is not a number (the frame still counts)', () => {
+    const r = parseTwilioMessage(JSON.stringify({ event: 'media', streamSid: 'MZ1', media: { timestamp: 'soon', payload } }));
+    expect(r).toEqual({ ok: true, message: { event: 'media', streamSid: 'MZ1', payload, timestampMs: undefined } });
   });
 
   it.each([

@@ -45,6 +45,23 @@ describe('Call: start', () => {
   });
 });
 
+describe('Call: gaps in caller audio', () => {
+  it('fills a jump in Twilio\'s media timestamps with μ-law silence (bounded), but not jitter', async () => {
+    const f = await greeted();
+    const frame = Buffer.alloc(160, 0x7f).toString('base64');
+    const stamped = (ms: number) => f.call.handleTwilioMessage({ event: 'media', streamSid: STREAM_SID, payload: frame, timestampMs: ms });
+    for (const ms of [0, 20, 45, 60]) stamped(ms);
+    expect(f.port.appended).toEqual([frame, frame, frame, frame]);
+    stamped(1080);
+    const silence = Buffer.from(f.port.appended[4]!, 'base64');
+    expect(silence.length).toBe(1000 * 8);
+    expect(silence.every((b) => b === 0xff)).toBe(true);
+    expect(f.port.appended[5]).toBe(frame);
+    stamped(5000);
+    expect(Buffer.from(f.port.appended[6]!, 'base64').length).toBe(1000 * 8);
+  });
+});
+
 describe('Call: model session lost', () => {
   it('reconnects with the call so far and lets the agent answer the caller who was waiting', async () => {
     const f = await greeted();
