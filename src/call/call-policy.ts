@@ -1,5 +1,5 @@
 import type { CallTimer } from './call-timers.js';
-import type { EndReason } from './call-types.js';
+import type { CallSettings, EndReason } from './call-types.js';
 import type { ResponseProblem, ResponsePurpose } from './model-port.js';
 import type { RoundEnd } from './tool-round.js';
 
@@ -21,6 +21,11 @@ export type CallDecision =
   | { do: 'hold-cue' }
   | undefined;
 
+export const DEFAULT_SETTINGS: CallSettings = { timers: undefined, recycleAfterMs: undefined, toolTimeoutMs: 10_000, goodbyeTimeoutMs: 10_000 };
+
+/** How long the model may take to write the after-call summary. */
+export const SUMMARY_TIMEOUT_MS = 5000;
+
 export const PROMPTS = {
   goodbye: 'Say a short, friendly goodbye to the caller now. Do not ask anything else.',
   transferAnnouncement: 'Tell the caller in one short sentence that you are connecting them to a member of staff now.',
@@ -29,6 +34,8 @@ export const PROMPTS = {
   wrapUpWarning:
     'The call will end in about a minute because of the time limit. Politely tell the caller, and help them finish now: if an order is ready, read it back and submit it once they confirm.',
   maxDuration: 'The call has reached its time limit. Say a short, polite goodbye now; the call will end.',
+  summary:
+    'The call is over. For the restaurant\'s records, summarise it in one or two plain sentences: what the caller wanted, and what was ordered (items, total, pickup or delivery, ready time) or why nothing was.',
   resume: 'The line dropped for a moment and is back. Continue the conversation naturally from where it left off; do not greet the caller again.',
 } as const;
 

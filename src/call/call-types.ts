@@ -55,6 +55,8 @@ export interface CallLine {
   close(reason: EndReason): void;
   /** Redirects the caller to `number` (the stream then ends); absent when this line cannot. Rejects when it failed. */
   transfer?(number: string): Promise<void>;
+  /** Starts recording both sides of the call; its sid. Absent when this line cannot record. */
+  startRecording?(): Promise<string>;
 }
 
 /** Tools the call itself carries out (not the cart): hang up, and hand over to a person. */
@@ -76,6 +78,15 @@ export interface ToolBox {
 export interface CartView {
   lines: Array<{ line: number; name: string; quantity: number; description: string; lineTotalCents: number }>;
   subtotalCents: number;
+}
+
+/** What is known of a call once it ended, for its record at the app. */
+export interface AfterCall {
+  /** Both sides, in conversation order, with times since the call started. */
+  transcript: ReadonlyArray<{ role: 'caller' | 'agent'; text: string; atMs: number }>;
+  /** Written by the model after the call, never spoken; none when nothing was said or it took too long. */
+  summary: string | undefined;
+  recordingSid: string | undefined;
 }
 
 /** A live call as the operator console shows it. */
@@ -110,6 +121,8 @@ export interface CallProfile {
   ordering?: OrderingSession | undefined;
   /** E.164 number for "talk to a person"; without it (or without call control) transfer is not offered. */
   transferNumber?: string | undefined;
+  /** Record the call once the consent line (said with the greeting) was heard. */
+  record?: boolean | undefined;
 }
 
 export interface CallSetup {

@@ -4,15 +4,13 @@ import { Waiters } from '../lib/waiters.js';
 import type { Logger } from '../logger.js';
 import type { TwilioInbound } from '../twilio/messages.js';
 import { CallTimers } from './call-timers.js';
-import { DEFAULT_APOLOGY, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, shutdownPrompt, type CallDecision } from './call-policy.js';
+import { DEFAULT_APOLOGY, DEFAULT_SETTINGS, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, shutdownPrompt, SUMMARY_TIMEOUT_MS, type CallDecision } from './call-policy.js';
 import { callToolBox, TRANSFER_TO_STAFF } from './call-tools.js';
-import type { CallAction, CallContext, CallSnapshot, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
+import type { AfterCall, CallAction, CallContext, CallSnapshot, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
 import { Conversation, type Turn } from './conversation.js';
 import { ModelSession } from './model-session.js';
-import type { ModelPort, ModelPortEvent } from './model-port.js';
+import type { ModelPortEvent } from './model-port.js';
 import { ToolRound } from './tool-round.js';
-
-const DEFAULT_SETTINGS: CallSettings = { timers: undefined, recycleAfterMs: undefined, toolTimeoutMs: 10_000, goodbyeTimeoutMs: 10_000 };
 
 /**
  * One call, and the one owner of its state: its phase, its setup, how and why it ends. What arrives (Twilio
@@ -37,6 +35,8 @@ export class Call {
   private readonly startedAt: Date;
   private recycleTimer: TimerHandle | undefined;
   private recycleDue = false;
+  private summaryWritten: Promise<string | undefined> = Promise.resolve(undefined);
+  private recordingSid: string | undefined;
   private failuresInARow = 0;
 
   constructor(private readonly opts: CallOptions) {
@@ -78,6 +78,11 @@ export class Call {
     return this.ended ? Promise.resolve(this.reason!) : this.endWaiters.wait();
   }
 
+  /** What the call record needs once the call ended: the transcript, the model's summary, the recording. */
+  async afterCall(): Promise<AfterCall> {
+    return { transcript: this.conversation.transcript.all(), summary: await this.summaryWritten, recordingSid: this.recordingSid };
+  }
+
   /** What the operator console shows of a live call. */
   snapshot(): CallSnapshot {
     const { callSid, orgId, channel = 'phone' } = this.context;
@@ -98,11 +103,6 @@ export class Call {
     if (this.closing || !this.canTransfer()) return false;
     this.act({ do: 'transfer', announce: true, interrupt: true });
     return true;
-  }
-
-  /** The order placed in this call, if any. */
-  orderId(): string | undefined {
-    return this.setup?.profile.ordering?.submittedOrder()?.outcome.orderId ?? undefined;
   }
 
   /** A message of this call's stream, after `start` (already checked to belong to it). */
@@ -169,8 +169,8 @@ export class Call {
     this.stopped.abort();
     this.timers.stop();
     this.clock.clearTimeout(this.recycleTimer);
-    this.conversation.close();
-    const orderId = this.orderId();
+    this.summaryWritten = this.conversation.finish(PROMPTS.summary, SUMMARY_TIMEOUT_MS);
+    const orderId = this.setup?.profile.ordering?.submittedOrder()?.outcome.orderId ?? undefined;
     if (orderId) this.observer?.orderSubmitted?.(orderId);
     this.log.info({ reason, ...this.conversation.summary(), orderId, transcript: this.conversation.transcript.compact(4000) }, 'call ended');
     this.observer?.ended?.(reason);
@@ -178,6 +178,13 @@ export class Call {
     if (opts.streamGone) return;
     if (reason === 'transferred') return this.opts.line.close(reason);
     await this.opts.line.hangUp(reason, opts.apology ? DEFAULT_APOLOGY : undefined);
+  }
+
+  /** A recording is started only once the caller has heard the consent line (said with the greeting). */
+  private async recordAfterConsent(): Promise<void> {
+    await this.conversation.heard('greeting');
+    if (this.closing) return;
+    this.recordingSid = await this.opts.line.startRecording?.().catch((err: Error) => void this.log.error({ err: err.message }, 'recording did not start'));
   }
 
   private modelReady(setup: CallSetup): void {
@@ -189,6 +196,7 @@ export class Call {
     const { recycleAfterMs } = this.settings;
     if (recycleAfterMs) this.recycleTimer = this.clock.setTimeout(() => ((this.recycleDue = true), this.maybeCallerTurn()), recycleAfterMs);
     this.conversation.request({ purpose: 'greeting', prompt: setup.profile.greetingPrompt, dropIfPreempted: true });
+    if (setup.profile.record) void this.recordAfterConsent();
   }
 
   private modelEvent(event: ModelPortEvent): void {

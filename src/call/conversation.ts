@@ -235,10 +235,25 @@ export class Conversation {
     if (!this.floor.playing) this.floor.cue(base64Audio);
   }
 
-  /** The call ended: stop tools, close the session. */
-  close(): void {
+  /**
+   * The call ended: tools stop; if the caller said anything, the model writes a summary out of band (never spoken,
+   * bounded by `timeoutMs`); then the session closes.
+   */
+  async finish(summaryPrompt: string, timeoutMs: number): Promise<string | undefined> {
     this.tools?.abortAll();
-    this.drop()?.close();
+    const port = this.drop();
+    if (!port) return undefined;
+    try {
+      const anythingSaid = this.transcript.all().some((line) => line.role === 'caller');
+      return anythingSaid && port.isOpen ? await port.summarize?.(summaryPrompt, timeoutMs) : undefined;
+    } finally {
+      port.close();
+    }
+  }
+
+  /** Resolves once the caller has heard the response for `purpose` (a failed one never counts). */
+  heard(purpose: ResponsePurpose): Promise<void> {
+    return this.floor.whenHeard(purpose);
   }
 
   summary(): ReturnType<Floor['summary']> {

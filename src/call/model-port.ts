@@ -81,6 +81,11 @@ export interface ModelPort {
   truncate(itemId: string, contentIndex: number, audioEndMs: number): void;
   sendToolResult(callId: string, output: string): void;
   addMessage(role: MessageRole, text: string): void;
+  /**
+   * A text answer to `instructions` about the conversation so far, outside it (never spoken, nothing added), or
+   * undefined after `timeoutMs` or when the model cannot give one. For after-call summaries; optional for adapters.
+   */
+  summarize?(instructions: string, timeoutMs: number): Promise<string | undefined>;
   close(reason?: string): void;
 }
 

@@ -36,6 +36,14 @@ export function responseCreate(purpose: ResponsePurpose): ResponseCreateEvent {
   return { type: 'response.create', response: { metadata: { purpose } } };
 }
 
+/**
+ * A text-only response outside the conversation (`conversation: "none"`): the model reads the conversation so far
+ * and answers `instructions` in text; nothing is spoken and nothing is added to the conversation.
+ */
+export function outOfBandText(instructions: string, purpose: string): ResponseCreateEvent {
+  return { type: 'response.create', response: { conversation: 'none', output_modalities: ['text'], instructions, metadata: { purpose } } };
+}
+
 export function responseCancel(responseId: string): ResponseCancelEvent {
   return { type: 'response.cancel', response_id: responseId };
 }

@@ -57,6 +57,7 @@ const schemas = {
     item_id: z.string(),
     content_index: z.number().int().min(0),
   }),
+  'response.output_text.done': z.object({ type: z.literal('response.output_text.done'), response_id: z.string(), text: z.string() }),
   'response.output_audio_transcript.done': z.object({
     type: z.literal('response.output_audio_transcript.done'),
     response_id: z.string(),

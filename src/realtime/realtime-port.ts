@@ -2,10 +2,12 @@ import { base64ByteLength } from '../audio.js';
 import type { MessageRole, ModelPort, ModelPortListener, ResponsePurpose } from '../call/model-port.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { appendAudio, encode, functionOutput, message, responseCancel, responseCreate, truncate } from './client-events.js';
-import { parseModelEvent } from './events.js';
+import { appendAudio, encode, functionOutput, message, outOfBandText, responseCancel, responseCreate, truncate } from './client-events.js';
+import { parseModelEvent, type ModelEvent } from './events.js';
 import type { ModelLink } from './model-link.js';
 import { ServerEventTranslator, type SentRequest } from './server-events.js';
+
+const SUMMARY_PURPOSE = 'summary';
 
 /** The close code the API uses when it will not take this client again (bad configuration). */
 const CLOSE_FATAL = 4000;
@@ -28,10 +30,11 @@ export class RealtimePort implements ModelPort {
   private readonly events: ServerEventTranslator;
   private nextId = 0;
   private responseDeadline: TimerHandle | undefined;
+  private summary: { responseId?: string; resolve(text: string | undefined): void } | undefined;
 
   constructor(
     private readonly link: ModelLink,
-    clock: Clock,
+    private readonly clock: Clock,
     private readonly log: Logger,
     private readonly liveness?: LivenessSettings,
   ) {
@@ -87,10 +90,38 @@ export class RealtimePort implements ModelPort {
     this.send(message(role, text), { type: `${role} message` });
   }
 
+  summarize(instructions: string, timeoutMs: number): Promise<string | undefined> {
+    if (!this.link.isOpen || this.summary) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => done(undefined), timeoutMs);
+      const done = (text: string | undefined) => {
+        this.clock.clearTimeout(timer);
+        this.summary = undefined;
+        resolve(text?.trim() || undefined);
+      };
+      this.summary = { resolve: done };
+      this.send(outOfBandText(instructions, SUMMARY_PURPOSE), { type: 'response.create (summary)' });
+    });
+  }
+
   close(reason = 'call ended'): void {
     this.listener = undefined;
     this.stopDeadline();
     this.link.close(1000, reason);
+  }
+
+  /** Events of the summary response: taken here, never passed to the call. */
+  private summaryEvent(event: ModelEvent): boolean {
+    const summary = this.summary!;
+    if (event.type === 'response.created' && event.response.metadata?.purpose === SUMMARY_PURPOSE) {
+      summary.responseId = event.response.id;
+      return true;
+    }
+    if (summary.responseId === undefined) return false;
+    if (event.type === 'response.output_text.done' && event.response_id === summary.responseId) summary.resolve(event.text);
+    else if (event.type === 'response.done' && event.response.id === summary.responseId) summary.resolve(undefined);
+    else return false;
+    return true;
   }
 
   private stopDeadline(): void {
@@ -113,6 +144,7 @@ export class RealtimePort implements ModelPort {
     const emit = this.listener;
     if (!emit) return;
     const event = parseModelEvent(text);
+    if (this.summary && this.summaryEvent(event)) return;
     if (event.type === 'response.output_audio.delta') {
       emit({ type: 'audio', responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, audio: event.delta });
       return;

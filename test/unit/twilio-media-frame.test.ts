@@ -27,7 +27,7 @@ describe('TwilioMediaReader', () => {
     expect(media!.payload.toString('latin1')).toBe(payload);
     expect(media!.payload.buffer).toBe(frame.buffer);
     const full = parseTwilioMessage(text);
-    expect(full).toEqual({ ok: true, message: { event: 'media', streamSid: SID, payload: media!.payload.toString('latin1') } });
+    expect(full).toEqual({ ok: true, message: { event: 'media', streamSid: SID, payload: media!.payload.toString('latin1'), timestampMs: 84820 } });
   });
 
   it('reads padded payloads and an empty one', () => {

@@ -54,6 +54,6 @@ describe('payloads with JSON-escaped control characters', () => {
 
   it('an escaped slash decodes to base64 and is accepted, as JSON says it is the same string', () => {
     const r = parseTwilioMessage(frameWith('AA\\/A'));
-    expect(r).toEqual({ ok: true, message: { event: 'media', streamSid: 'MZ1', payload: 'AA/A' } });
+    expect(r).toEqual({ ok: true, message: { event: 'media', streamSid: 'MZ1', payload: 'AA/A', timestampMs: 0 } });
   });
 });
