@@ -70,6 +70,10 @@ export function toScriptedResponse(result: ResponderResult): ScriptedResponse {
 }
 
 export const defaultResponder: Responder = (ctx: ResponderContext) => {
+  // An out-of-band text request (an after-call summary): a plain sentence built from what the caller said.
+  if (ctx.outOfBand && ctx.request?.output_modalities?.[0] === 'text') {
+    return [write(ctx.userTranscript ? `The caller called and said: "${ctx.userTranscript}"` : 'The caller called.')];
+  }
   if (ctx.trigger === 'idle') return [say('Are you still there?')];
   if (ctx.newFunctionOutputs.length > 0) return [say('All done. Is there anything else I can get you?')];
   if (ctx.trigger === 'client' && ctx.request?.instructions) {

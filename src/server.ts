@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import { CallSetupFactory, type OrgBehaviour, type OrgSource } from './bridge/call-setup.js';
 import type { BridgeDeps } from './bridge/deps.js';
+import { CallerLookups, type FetchCustomer } from './bridge/caller-lookups.js';
+import { CallRecords, combinedBacklog, type CallRecordSink } from './bridge/call-records.js';
 import type { CallControl } from './call/call-types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -33,6 +35,10 @@ export interface ServerDeps {
   openLink?: (sessionUpdate: SessionUpdateEvent, logger: Logger) => Promise<ModelLink>;
   /** Orders waiting for the main app (durable outbox): shown in /health, flushed on shutdown. */
   orders?: OrderBacklog;
+  /** Where call records go (the app's call-record route through the outbox); none: records are only logged. */
+  records?: CallRecordSink;
+  /** The app's customer lookup (returning callers); none: every caller is unknown. */
+  fetchCustomer?: FetchCustomer;
   /** Defaults to a fresh registry with process metrics (one registry per server). */
   metrics?: Metrics;
   /** Unsent bytes to Twilio past which a call's stream is dropped (default 1 MiB). */
@@ -64,6 +70,8 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     );
   }
   const calls = new CallRegistry();
+  const records = input.records && new CallRecords(input.records, logger);
+  const callers = input.fetchCustomer && new CallerLookups(input.fetchCustomer, clock, logger);
   const ledger = input.ledger ?? new InProcessCallLedger(calls, clock);
   const deps: BridgeDeps = {
     config,
@@ -74,9 +82,11 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     calls,
     prewarm: new PrewarmPool(clock, logger, input.prewarmTtlMs),
     orgs: input.orgs,
-    setup: new CallSetupFactory({ config, clock, watchdogClock: input.watchdogClock ?? systemClock, logger, orgs: input.orgs, behaviour: input.behaviour, openLink: input.openLink }),
+    setup: new CallSetupFactory({ config, clock, watchdogClock: input.watchdogClock ?? systemClock, logger, orgs: input.orgs, behaviour: input.behaviour, openLink: input.openLink, callers }),
     control: input.control,
-    orders: input.orders,
+    orders: combinedBacklog(input.orders, records),
+    records,
+    callers,
     metrics: input.metrics ?? createMetrics(),
     lifecycle: new Lifecycle(),
     admission: new Admission({ calls: ledger, clock, maxCalls: config.MAX_CONCURRENT_CALLS }),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { appClientFromConfig, type AppClient } from './main-app/app-client.js';
+import { createCallRecordSender } from './main-app/call-record-sender.js';
 import { createOrderSubmitter, type OrderSubmitter } from './main-app/order-submitter.js';
 import { createOrgConfigCache } from './main-app/org-config-cache.js';
 import type { OrgConfig } from './main-app/org-config.js';
@@ -13,6 +14,7 @@ import type { Logger } from './logger.js';
 import { defaultCartLimits } from './ordering/cart.js';
 import { callContextNote, sessionInstructions } from './ordering/call-instructions.js';
 import { greetingInstructions } from './ordering/instructions.js';
+import { recordingNotice } from './phrases/phrases.js';
 import { buildToolDefinitions } from './ordering/tool-definitions.js';
 import { withOrderingEvents } from './ordering/ordering-events.js';
 import { createOrderingTools } from './ordering/tools.js';
@@ -43,6 +45,9 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   const submitter = createOrderSubmitter({ client: appClient, outbox, clock, logger });
   const recovered = await submitter.start();
   if (recovered > 0) logger.warn({ orders: recovered }, 'orders from a previous run found in the outbox; delivering them');
+  const records = createCallRecordSender({ client: appClient, outbox, clock, logger });
+  const recoveredRecords = await records.start();
+  if (recoveredRecords > 0) logger.warn({ records: recoveredRecords }, 'call records from a previous run found in the outbox; delivering them');
   const control =
     config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
       ? new RestCallControl(
@@ -52,22 +57,38 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
       : undefined;
   if (!control) logger.warn('TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: calls end by closing the stream, and transfer is not offered');
   const transferNumber = (org: OrgConfig) => (control ? org.transferNumber : undefined);
+  // Recording needs call control (Twilio REST); without it the consent line is not said either.
+  const recorded = (org: OrgConfig) => Boolean(control && org.recording?.enabled);
   const behaviour: OrgBehaviour = {
     instructions: (org) => sessionInstructions(org, { transferOffered: Boolean(transferNumber(org)) }),
-    contextNote: (org, context) => callContextNote(org, { now: clock.wallNow(), callerPhone: context.from }),
-    greetingPrompt: greetingInstructions,
-    toolDefinitions: (org) => [...buildToolDefinitions(org, defaultCartLimits), ...callToolDefinitions({ transferOffered: Boolean(transferNumber(org)) })],
-    toolsForCall: (org, context, events) => withOrderingEvents(createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, submitter, clock, logger }), events),
+    contextNote: (org, { context, caller }) => callContextNote(org, { now: clock.wallNow(), callerPhone: context.from, caller }),
+    greetingPrompt: (org, { caller }) => greetingInstructions(org, { callerName: caller?.name, recordingNotice: recorded(org) ? recordingNotice(org) : undefined }),
+    // add_last_order is offered on every call so the tool list (a prompt-cache prefix) is the same for all of an org's calls.
+    toolDefinitions: (org) => [...buildToolDefinitions(org, defaultCartLimits, { lastOrder: true }), ...callToolDefinitions({ transferOffered: Boolean(transferNumber(org)) })],
+    toolsForCall: (org, { context, caller }, events) =>
+      withOrderingEvents(createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, customer: caller, submitter, clock, logger }), events),
     transferNumber,
+    recorded,
   };
   const modelCheck = checkModelRetirement({ realtimeUrl: config.OPENAI_REALTIME_URL, apiKey: config.OPENAI_API_KEY, models: modelsInUse(config), now: clock.wallNow(), logger });
   return {
-    serverDeps: { config, logger, clock, orgs, behaviour, orders: submitter, ...(control ? { control } : {}) },
+    serverDeps: {
+      config,
+      logger,
+      clock,
+      orgs,
+      behaviour,
+      orders: submitter,
+      records,
+      fetchCustomer: (orgId, phone) => appClient.fetchCustomer(orgId, phone),
+      ...(control ? { control } : {}),
+    },
     appClient,
     submitter,
     modelCheck,
     stop: async () => {
       submitter.stop();
+      records.stop();
       await appClient.close();
     },
   };

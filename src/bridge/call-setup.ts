@@ -1,5 +1,6 @@
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import type { OrgConfigResult } from '../main-app/app-client.js';
+import type { Customer } from '../main-app/customer.js';
 import type { OrgConfig } from '../main-app/org-config.js';
 import { menuItemNames } from '../ordering/menu.js';
 import type { OrderingEvents } from '../ordering/ordering-events.js';
@@ -12,20 +13,29 @@ import type { CallContext, CallProfile, CallSetup, OrderingSession } from '../ca
 import { openModelLink, type ModelLink } from '../realtime/model-link.js';
 import { RealtimePort } from '../realtime/realtime-port.js';
 import { buildSessionUpdate } from '../realtime/session-config.js';
+import { settledValue, type CallerLookups } from './caller-lookups.js';
+
+/** One call's facts beyond its org: its context, and the caller if the app knows them. */
+export interface CallFacts {
+  context: CallContext;
+  caller: Customer | undefined;
+}
 
 /** What a call needs from its org beyond the config itself: instructions, tools, greeting. */
 export interface OrgBehaviour {
   /** Session instructions: the same for every call of the org (the model's prompt cache keeps them). */
   instructions(org: OrgConfig): string;
-  /** What changes per call (time of day, the caller), said to the model after its instructions. */
-  contextNote(org: OrgConfig, context: CallContext): string;
-  /** What the agent is asked to say when it picks up. */
-  greetingPrompt(org: OrgConfig): string;
+  /** What changes per call (time of day, open now, the caller), said to the model after its instructions. */
+  contextNote(org: OrgConfig, call: CallFacts): string;
+  /** What the agent is asked to say when it picks up (with the recording notice when the call is recorded). */
+  greetingPrompt(org: OrgConfig, call: CallFacts): string;
   toolDefinitions(org: OrgConfig): RealtimeFunctionTool[];
   /** Fresh ordering tools (and cart) for one call, reporting its cart and orders to `events`. */
-  toolsForCall?(org: OrgConfig, context: CallContext, events: OrderingEvents): OrderingSession;
+  toolsForCall?(org: OrgConfig, call: CallFacts, events: OrderingEvents): OrderingSession;
   /** The number to transfer to, when transfer is offered for this org. */
   transferNumber?(org: OrgConfig): string | undefined;
+  /** Whether this org's calls are recorded (after the consent line). */
+  recorded?(org: OrgConfig): boolean;
 }
 
 export interface OrgSource {
@@ -50,6 +60,8 @@ export interface CallSetupDeps {
   logger: Logger;
   orgs: OrgSource;
   behaviour: OrgBehaviour;
+  /** Who is calling (asked of the app while the phone rings); none: every caller is unknown. */
+  callers?: CallerLookups;
   /** Real time for pings and response deadlines (see BridgeDeps.watchdogClock); none: not watched. */
   watchdogClock?: Clock;
   /** Replaceable for tests; defaults to a real socket to OPENAI_REALTIME_URL. */
@@ -90,6 +102,7 @@ export class CallSetupFactory {
 
   /** Everything a call needs once its stream started: a warm link when one waits, else a cold one. */
   async setupFor(context: CallContext, logger: Logger, warm?: Promise<ModelLink>, events: OrderingEvents = {}): Promise<CallSetup> {
+    const callerLookup = this.deps.callers?.claim(context.callSid, context.orgId, context.from) ?? Promise.resolve(undefined);
     const org = await this.org(context.orgId).catch((err: unknown) => {
       // The session opened while the phone rang is claimed: nobody else will close it.
       void warm?.then((link) => link.close(1000, 'call setup failed'), () => undefined);
@@ -107,12 +120,16 @@ export class CallSetupFactory {
       logger.warn({ err: (err as Error).message }, 'model session did not open; trying once more');
       return this.openFor(org, logger);
     });
+    // The greeting never waits for the caller lookup: one not answered by now means an unknown caller.
+    const call: CallFacts = { context, caller: await settledValue(callerLookup) };
+    if (call.caller) logger.info({ lastOrder: call.caller.lastOrder !== null }, 'returning caller');
     const { behaviour } = this.deps;
     const profile: CallProfile = {
-      contextNote: behaviour.contextNote(org, context),
-      greetingPrompt: behaviour.greetingPrompt(org),
-      ordering: behaviour.toolsForCall?.(org, context, events),
+      contextNote: behaviour.contextNote(org, call),
+      greetingPrompt: behaviour.greetingPrompt(org, call),
+      ordering: behaviour.toolsForCall?.(org, call, events),
       transferNumber: behaviour.transferNumber?.(org),
+      record: behaviour.recorded?.(org),
     };
     const { config, watchdogClock } = this.deps;
     const liveness = watchdogClock && { clock: watchdogClock, pingEveryMs: config.STREAM_PING_SECONDS * 1000, responseTimeoutMs: config.MODEL_RESPONSE_TIMEOUT_SECONDS * 1000 };

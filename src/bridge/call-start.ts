@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 import { CallMetricsObserver } from '../ops/call-metrics-observer.js';
 import { CallReport } from '../ops/call-report.js';
 import { realtimeRates, transcriptionUsdPerMinute } from '../ops/prices.js';
+import { orgLanguage } from '../phrases/phrases.js';
+import { endedCallRecord } from './call-record-body.js';
 import type { BridgeDeps } from './deps.js';
 
 /** Replace the model session this long into a call, at a turn boundary, well before the 60-minute expiry. */
@@ -25,7 +27,8 @@ export function callSettings(config: Config): Partial<CallSettings> {
 
 /**
  * Starts the call once its stream passed every check: claims the pre-warmed model session (or opens one), feeds
- * metrics and the call record from the call's observer, and logs the record (`call record`) when it ends.
+ * metrics and the call record from the call's observer; when it ends, logs the record (`call record`) and sends it
+ * to the app (with the model's summary, written after the call).
  */
 export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps, log: Logger): Call {
   const model = modelForOrg(deps.config, context.orgId);
@@ -42,6 +45,7 @@ export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps
     }),
   );
   const warm = deps.prewarm.claim(context.callSid);
+  const startedAt = deps.clock.wallNow();
   const call = new Call({
     context,
     line,
@@ -57,8 +61,15 @@ export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps
     deps.calls.remove(call);
     deps.metrics.activeCalls.set(deps.calls.size);
     // callSid, streamSid and orgId are already on every line of this call's logger.
-    const { callSid: _callSid, streamSid: _streamSid, orgId: _orgId, ...record } = observer.finish(reason, deps.clock.now());
+    const report = observer.finish(reason, deps.clock.now());
+    const { callSid: _callSid, streamSid: _streamSid, orgId: _orgId, ...record } = report;
     log.info(record, 'call record');
+    // Calls placed from the operator console are staff trying the agent, not the restaurant's calls.
+    if (context.channel === 'browser') return;
+    const endedAt = deps.clock.wallNow();
+    const org = deps.orgs.peek?.(context.orgId);
+    const language = org ? orgLanguage(org) : (context.language ?? 'en');
+    deps.records?.add(call.afterCall().then((after) => endedCallRecord({ context, startedAt, endedAt, language, report, after })));
   });
   log.info({ prewarmed: warm !== undefined }, 'call stream started');
   return call;

@@ -12,6 +12,8 @@ import type { OrderBacklog } from '../ops/drain.js';
 import type { Lifecycle } from '../ops/lifecycle.js';
 import type { PrewarmPool } from '../realtime/prewarm-pool.js';
 import type { TwilioAuth } from '../http/twilio-auth.js';
+import type { CallerLookups } from './caller-lookups.js';
+import type { CallRecords } from './call-records.js';
 
 
 /** Everything the HTTP and WebSocket routes use, built once by `buildServer`. */
@@ -26,7 +28,12 @@ export interface BridgeDeps {
   orgs: OrgSource;
   setup: CallSetupFactory;
   control: CallControl | undefined;
+  /** Every outbox backlog (orders, call records…): shown in /health, flushed on shutdown. */
   orders: OrderBacklog | undefined;
+  /** One record per call at the app; none when the app client is not wired (tests). */
+  records: CallRecords | undefined;
+  /** Who is calling, asked while the phone rings. */
+  callers: CallerLookups | undefined;
   /** This server's own Prometheus registry. */
   metrics: Metrics;
   lifecycle: Lifecycle;

@@ -1,3 +1,4 @@
+import { phrase } from '../phrases/phrases.js';
 import type { CallTimer } from './call-timers.js';
 import type { CallSettings, EndReason } from './call-types.js';
 import type { ResponseProblem, ResponsePurpose } from './model-port.js';
@@ -39,8 +40,10 @@ export const PROMPTS = {
   resume: 'The line dropped for a moment and is back. Continue the conversation naturally from where it left off; do not greet the caller again.',
 } as const;
 
-export const DEFAULT_APOLOGY = "I'm sorry, we're having trouble with this call. Please call back in a moment. Goodbye.";
-export const TRANSFER_FALLBACK = 'Sorry, nobody is available to take your call right now. Please call back later. Goodbye.';
+/** What the caller hears when the bridge must end the call on them, in the call's language. */
+export function apology(language: string | undefined): string {
+  return phrase(language ?? 'en', 'defaultApology');
+}
 
 /** Keypad keys other than 0 are passed to the model as text: the caller may be answering a menu-like question. */
 export function keypadText(digit: string): string {

@@ -31,6 +31,8 @@ export interface CallContext {
   to?: string | undefined;
   /** Default `phone`. */
   channel?: CallChannel;
+  /** The org's default language, as the webhook knew it (for what the bridge itself says); absent: English. */
+  language?: string | undefined;
 }
 
 /** The call's media stream (a Twilio Media Streams socket). */
@@ -41,8 +43,12 @@ export interface TwilioPort {
 
 /** Ends or redirects the phone call itself (Twilio REST). */
 export interface CallControl {
-  endCall(callSid: string, opts: { apology?: string | undefined }): Promise<void>;
-  transfer(callSid: string, number: string): Promise<void>;
+  /** `language` (a code such as `es`) is the language `apology` is in. */
+  endCall(callSid: string, opts: { apology?: string | undefined; language?: string | undefined }): Promise<void>;
+  /** The fallback said when nobody answers is in `language` (default English). */
+  transfer(callSid: string, number: string, language?: string): Promise<void>;
+  /** Starts a dual-channel recording of the call; its sid. Rejects when it did not start. */
+  startRecording?(callSid: string): Promise<string>;
 }
 
 /** The caller's side of a call: its media stream, and control of the call itself where there is any. */
@@ -87,6 +93,8 @@ export interface AfterCall {
   /** Written by the model after the call, never spoken; none when nothing was said or it took too long. */
   summary: string | undefined;
   recordingSid: string | undefined;
+  /** An order was placed (accepted by the app, or queued for it). */
+  orderSent: boolean;
 }
 
 /** A live call as the operator console shows it. */

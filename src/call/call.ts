@@ -4,7 +4,7 @@ import { Waiters } from '../lib/waiters.js';
 import type { Logger } from '../logger.js';
 import type { TwilioInbound } from '../twilio/messages.js';
 import { CallTimers } from './call-timers.js';
-import { DEFAULT_APOLOGY, DEFAULT_SETTINGS, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, shutdownPrompt, SUMMARY_TIMEOUT_MS, type CallDecision } from './call-policy.js';
+import { apology, DEFAULT_SETTINGS, onKeypad, onResponseFailed, onRoundEnd, onTimer, PROMPTS, shutdownPrompt, SUMMARY_TIMEOUT_MS, type CallDecision } from './call-policy.js';
 import { callToolBox, TRANSFER_TO_STAFF } from './call-tools.js';
 import type { AfterCall, CallAction, CallContext, CallSnapshot, CallObserver, CallOptions, CallPhase, CallSettings, CallSetup, EndReason } from './call-types.js';
 import { Conversation, type Turn } from './conversation.js';
@@ -80,7 +80,8 @@ export class Call {
 
   /** What the call record needs once the call ended: the transcript, the model's summary, the recording. */
   async afterCall(): Promise<AfterCall> {
-    return { transcript: this.conversation.transcript.all(), summary: await this.summaryWritten, recordingSid: this.recordingSid };
+    const orderSent = this.setup?.profile.ordering?.submittedOrder() !== undefined;
+    return { transcript: this.conversation.transcript.all(), summary: await this.summaryWritten, recordingSid: this.recordingSid, orderSent };
   }
 
   /** What the operator console shows of a live call. */
@@ -177,13 +178,14 @@ export class Call {
     this.endWaiters.wake(reason);
     if (opts.streamGone) return;
     if (reason === 'transferred') return this.opts.line.close(reason);
-    await this.opts.line.hangUp(reason, opts.apology ? DEFAULT_APOLOGY : undefined);
+    await this.opts.line.hangUp(reason, opts.apology ? apology(this.context.language) : undefined);
   }
 
-  /** A recording is started only once the caller has heard the consent line (said with the greeting). */
+  /** A recording starts only once the caller heard the whole greeting with its consent line; a cut one means none. */
   private async recordAfterConsent(): Promise<void> {
-    await this.conversation.heard('greeting');
-    if (this.closing) return;
+    const heard = await this.conversation.heardInFull('greeting');
+    if (!heard) this.log.info('the consent line was not heard in full: the call is not recorded');
+    if (!heard || this.closing) return;
     this.recordingSid = await this.opts.line.startRecording?.().catch((err: Error) => void this.log.error({ err: err.message }, 'recording did not start'));
   }
 

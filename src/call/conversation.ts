@@ -251,9 +251,9 @@ export class Conversation {
     }
   }
 
-  /** Resolves once the caller has heard the response for `purpose` (a failed one never counts). */
-  heard(purpose: ResponsePurpose): Promise<void> {
-    return this.floor.whenHeard(purpose);
+  /** Whether the caller heard all of the response for `purpose` (a failed one is waited past; a cut one is not). */
+  heardInFull(purpose: ResponsePurpose): Promise<boolean> {
+    return this.floor.heardInFull(purpose);
   }
 
   summary(): ReturnType<Floor['summary']> {

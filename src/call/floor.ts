@@ -149,6 +149,15 @@ export class Floor {
     await this.whenPlayedOut();
   }
 
+  /** Whether the caller heard all of the response for `purpose`: it completed and played out with no barge-in. */
+  async heardInFull(purpose: ResponsePurpose): Promise<boolean> {
+    let status: ResponseStatus;
+    while ((status = await this.responses.whenDone(purpose)) === 'failed');
+    const bargeIns = this.turns.summary().bargeIns;
+    await this.whenPlayedOut();
+    return status === 'completed' && this.turns.summary().bargeIns === bargeIns;
+  }
+
   /** Resolves once everything forwarded so far has played (or was cleared). */
   whenPlayedOut(): Promise<void> {
     return this.playing ? this.playedOut.wait() : Promise.resolve();

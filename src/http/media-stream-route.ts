@@ -6,7 +6,7 @@ import type { TwilioStart } from '../twilio/messages.js';
 import { phoneLine } from '../twilio/phone-line.js';
 import { acceptMediaStream, CLOSE_POLICY, type StreamChannel } from './media-stream.js';
 import { CALL_TOKEN_PARAMETER, checkCallToken, twilioSignatureHook } from './twilio-auth.js';
-import { MEDIA_STREAM_PATH } from './twiml-route.js';
+import { LANGUAGE_PARAMETER, MEDIA_STREAM_PATH } from './twiml-route.js';
 
 export { MAX_FRAME_BYTES, START_TIMEOUT_MS } from './media-stream.js';
 
@@ -22,7 +22,7 @@ export const phoneChannel: StreamChannel = {
     log.warn({ reason: check.reason }, 'stream refused: bad stream token');
     return { code: CLOSE_POLICY, reason: 'invalid token' };
   },
-  line: (stream, context, deps, log) => phoneLine({ stream, control: deps.control, callSid: context.callSid, log }),
+  line: (stream, context, deps, log) => phoneLine({ stream, control: deps.control, callSid: context.callSid, language: context.language, log }),
 };
 
 /** `WS /ws/twilio`: Twilio Media Streams, one call per socket. */
@@ -60,5 +60,11 @@ export function callContext(msg: TwilioStart, req: Pick<FastifyRequest, 'query'>
     from: params.from ?? query.from,
     to: params.to ?? query.to,
     channel: 'phone',
+    language: languageParameter(params[LANGUAGE_PARAMETER]),
   };
+}
+
+/** A language code as the webhook sets it (e.g. `en`, `es-MX`); anything else is ignored. */
+function languageParameter(value: string | undefined): string | undefined {
+  return value !== undefined && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/.test(value) ? value : undefined;
 }

@@ -5,15 +5,24 @@ import type { Logger } from '../logger.js';
 import { publicWsUrl } from '../twilio/public-url.js';
 import { connectStreamTwiml, sayAndHangupTwiml } from '../twilio/twiml.js';
 import type { BridgeDeps } from '../bridge/deps.js';
+import { refusedCallRecord, type RefusalReason } from '../bridge/call-record-body.js';
+import { modelForOrg } from '../config.js';
+import type { OrgConfig } from '../main-app/org-config.js';
+import { orgLanguage, phrase, sayLanguage } from '../phrases/phrases.js';
 import { CALL_TOKEN_PARAMETER, mintCallToken, twilioSignatureHook } from './twilio-auth.js';
 
 export const MEDIA_STREAM_PATH = '/ws/twilio';
 const ORG_LOOKUP_WAIT_MS = 2500;
 
-export const APOLOGY_NO_ORG = "Sorry, this number is not set up to take calls right now. Please try again later. Goodbye.";
-export const APOLOGY_UNAVAILABLE = "Sorry, we can't take your call right now. Please try again in a few minutes. Goodbye.";
-export const APOLOGY_STREAM_LOST = "Sorry, we lost the connection. Please call us back. Goodbye.";
-export const APOLOGY_BUSY = 'Sorry, all our lines are busy right now. Please call back in a few minutes. Goodbye.';
+/** The `<Parameter>` carrying the org's default language, for what the bridge itself says later in the call. */
+export const LANGUAGE_PARAMETER = 'language';
+
+export const APOLOGY_NO_ORG = phrase('en', 'apologyNoOrg');
+export const APOLOGY_UNAVAILABLE = phrase('en', 'apologyUnavailable');
+export const APOLOGY_STREAM_LOST = phrase('en', 'apologyStreamLost');
+export const APOLOGY_BUSY = phrase('en', 'apologyBusy');
+
+type Apology = 'apologyNoOrg' | 'apologyUnavailable' | 'apologyBusy';
 
 type Params = Record<string, string | undefined>;
 
@@ -61,35 +70,48 @@ async function answer(req: FastifyRequest, deps: BridgeDeps): Promise<string> {
   const orgId = params.orgId?.trim();
   const callSid = params.CallSid;
   const log = deps.logger.child({ callSid, orgId });
+  if (!orgId) {
+    log.warn('webhook without orgId; answering with an apology');
+    return sayAndHangupTwiml(APOLOGY_NO_ORG, { language: sayLanguage('en') });
+  }
+  const refuse = (reason: RefusalReason, apology: Apology, org = deps.orgs.peek?.(orgId)) => refusal(deps, params, orgId, reason, apology, org);
   if (deps.lifecycle.draining) {
     log.info('draining: answering busy');
     deps.metrics.rejections('admission', 'draining').inc();
-    return sayAndHangupTwiml(APOLOGY_BUSY);
-  }
-  if (!orgId) {
-    log.warn('webhook without orgId; answering with an apology');
-    return sayAndHangupTwiml(APOLOGY_NO_ORG);
+    return refuse('draining', 'apologyBusy');
   }
   if (callSid && deps.ledger.streamUsed(callSid)) {
     // Twilio asks once per call; a webhook for a call whose stream was used is a replay (signatures never expire).
+    // No record either: the call's own record carries this CallSid.
     log.warn('webhook for a call that already had its stream; refused (replay?)');
     deps.metrics.rejections('replay', 'webhook_for_used_stream').inc();
-    return sayAndHangupTwiml(APOLOGY_UNAVAILABLE);
+    return sayAndHangupTwiml(APOLOGY_UNAVAILABLE, { language: sayLanguage('en') });
   }
   const admitted = callSid ? deps.admission.reserve(callSid, orgId) : deps.admission.hasRoom();
   if (!admitted) {
     log.warn({ liveCalls: deps.calls.size, maxCalls: deps.config.MAX_CONCURRENT_CALLS }, 'global call cap reached; answering busy');
     deps.metrics.rejections('admission', 'global_cap').inc();
-    return sayAndHangupTwiml(APOLOGY_BUSY);
+    return refuse('busy', 'apologyBusy');
   }
   let refused = true;
   try {
-    const twiml = await connectOrRefuse(req, deps, params, orgId, log);
+    const twiml = await connectOrRefuse(req, deps, params, orgId, log, refuse);
     refused = twiml.refused;
     return twiml.body;
   } finally {
     if (refused && callSid) deps.admission.release(callSid);
   }
+}
+
+/** The apology in the org's language (English when the org is unknown), and the call's record at the app. */
+function refusal(deps: BridgeDeps, params: Params, orgId: string, reason: RefusalReason, apology: Apology, org: OrgConfig | undefined): string {
+  const language = org ? orgLanguage(org) : 'en';
+  if (params.CallSid) {
+    const at = deps.clock.wallNow();
+    const model = modelForOrg(deps.config, orgId);
+    deps.records?.add(Promise.resolve(refusedCallRecord({ callSid: params.CallSid, orgId, from: params.From, to: params.To, at, reason, language, model })));
+  }
+  return sayAndHangupTwiml(phrase(language, apology), { language: sayLanguage(language) });
 }
 
 async function connectOrRefuse(
@@ -98,32 +120,37 @@ async function connectOrRefuse(
   params: Params,
   orgId: string,
   log: Logger,
+  refusal: (reason: RefusalReason, apology: Apology, org?: OrgConfig) => string,
 ): Promise<{ body: string; refused: boolean }> {
-  const refuse = (text: string) => ({ body: sayAndHangupTwiml(text), refused: true });
+  const refuse = (reason: RefusalReason, apology: Apology, org?: OrgConfig) => ({ body: refusal(reason, apology, org), refused: true });
   const callSid = params.CallSid;
+  // Who is calling is asked alongside the org lookup, so it is usually known by the time the stream starts.
+  if (callSid) deps.callers?.begin(callSid, orgId, params.From);
   const lookup = await orgWithin(deps, orgId, ORG_LOOKUP_WAIT_MS);
   if (lookup?.kind === 'not-found') {
     log.warn('unknown org; answering with an apology');
-    return refuse(APOLOGY_NO_ORG);
+    return refuse('org-not-found', 'apologyNoOrg');
   }
   if (lookup?.kind === 'unavailable') {
     log.error({ reason: lookup.reason }, 'org config unavailable; answering with an apology');
-    return refuse(APOLOGY_UNAVAILABLE);
+    return refuse('org-unavailable', 'apologyUnavailable');
   }
-  const orgCap = lookup?.kind === 'ok' ? lookup.config.maxConcurrentCalls : undefined;
-  if (!deps.admission.withinOrgCap(orgId, orgCap)) {
-    log.warn({ orgCap }, "org's call cap reached; answering busy");
+  const org = lookup?.kind === 'ok' ? lookup.config : undefined;
+  if (!deps.admission.withinOrgCap(orgId, org?.maxConcurrentCalls)) {
+    log.warn({ orgCap: org?.maxConcurrentCalls }, "org's call cap reached; answering busy");
     deps.metrics.rejections('admission', 'org_cap').inc();
-    return refuse(APOLOGY_BUSY);
+    return refuse('org-cap', 'apologyBusy', org);
   }
+  const language = org ? orgLanguage(org) : 'en';
   const parameters: Record<string, string> = { orgId };
   if (callSid) parameters.callSid = callSid;
   if (params.From) parameters.from = params.From;
   if (params.To) parameters.to = params.To;
+  if (org) parameters[LANGUAGE_PARAMETER] = language;
   if (deps.auth.streamTokenSecret !== undefined) {
     if (!callSid) {
       log.warn('webhook without CallSid: no stream token can be minted; answering with an apology');
-      return refuse(APOLOGY_UNAVAILABLE);
+      return { body: sayAndHangupTwiml(phrase(language, 'apologyUnavailable'), { language: sayLanguage(language) }), refused: true };
     }
     parameters[CALL_TOKEN_PARAMETER] = mintCallToken(deps.auth, callSid, orgId, deps.clock.wallNow().getTime())!;
   }
@@ -131,14 +158,10 @@ async function connectOrRefuse(
     streamUrl: publicWsUrl(MEDIA_STREAM_PATH, req, deps.config.PUBLIC_URL),
     parameters,
     // Runs only if the stream dies without the bridge ending the call over REST (crash, redeploy).
-    afterStream: deps.control ? { say: APOLOGY_STREAM_LOST } : undefined,
+    afterStream: deps.control ? { say: phrase(language, 'apologyStreamLost'), language: sayLanguage(language) } : undefined,
   });
-  const prewarm = lookup?.kind === 'ok' && Boolean(callSid);
-  if (lookup?.kind === 'ok' && callSid) {
-    const org = lookup.config;
-    deps.prewarm.add(callSid, () => deps.setup.openFor(org, log));
-  }
-  log.info({ prewarm }, 'call answered with a media stream');
+  if (org && callSid) deps.prewarm.add(callSid, () => deps.setup.openFor(org, log));
+  log.info({ prewarm: Boolean(org && callSid) }, 'call answered with a media stream');
   return { body, refused: false };
 }
 

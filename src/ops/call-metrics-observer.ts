@@ -4,7 +4,8 @@ import type { CallObserver } from '../call/call-types.js';
 import type { Metrics } from '../metrics.js';
 
 const SUBMIT_TOOL = 'submit_order';
-const ERROR_REASONS = new Set(['setup-failed', 'model-error', 'model-closed']);
+/** End reasons where the bridge or the model failed the caller. */
+export const ERROR_REASONS: ReadonlySet<string> = new Set(['setup-failed', 'model-error', 'model-closed']);
 
 /**
  * Feeds one call's events to the process metrics and to the call's own record (the `call record` log line).

@@ -42,10 +42,21 @@ export function buildInstructions(org: OrgConfig, options: InstructionOptions = 
   return sections.join('\n\n');
 }
 
-/** What the agent says on picking up (the org's greeting or a default), as response instructions. */
-export function greetingInstructions(org: OrgConfig): string {
+export interface GreetingOptions {
+  /** A known caller's name (from the app, never from the caller's own words in this call). */
+  callerName?: string | null | undefined;
+  /** Said word for word before the greeting when the call will be recorded. */
+  recordingNotice?: string | undefined;
+}
+
+/** What the agent says on picking up (the org's greeting or a default), as a system prompt before the greeting response. */
+export function greetingInstructions(org: OrgConfig, options: GreetingOptions = {}): string {
   const greeting = org.greeting ?? `Thanks for calling ${org.name}! How can I help you today?`;
-  return `You just answered the phone. Say exactly this greeting, then wait for the caller: "${greeting}"`;
+  const notice = options.recordingNotice ? `First say this recording notice, word for word: "${options.recordingNotice}" Then say ` : 'Say ';
+  if (!options.callerName) return `You just answered the phone. ${notice}exactly this greeting, then wait for the caller: "${greeting}"`;
+  // Quoted and flattened: a stored name is data, never an instruction.
+  const name = JSON.stringify(options.callerName.replace(/\s+/g, ' ').slice(0, 60));
+  return `You just answered the phone to a returning customer named ${name}. ${notice}this greeting, addressing them by name in it, then wait for the caller: "${greeting}"`;
 }
 
 export function languageName(code: string): string {

@@ -99,6 +99,11 @@ export function orgLanguage(org: Pick<OrgConfig, 'language' | 'languages'>): str
   return org.languages?.[0] ?? org.language;
 }
 
+/** The line said before a call is recorded: the org's own, else the bridge's in the org's language. */
+export function recordingNotice(org: Pick<OrgConfig, 'language' | 'languages' | 'recording'>): string {
+  return org.recording?.consentMessage ?? phrase(orgLanguage(org), 'recordingConsent');
+}
+
 /** Every language the agent may speak for the org, the default first. */
 export function orgLanguages(org: Pick<OrgConfig, 'language' | 'languages'>): string[] {
   return org.languages ?? [org.language];

@@ -29,6 +29,12 @@ export interface TwilioRestClient {
   hangUp(callSid: string): Promise<HangUpResult>;
   /** Replaces the call's TwiML (e.g. `<Dial>` for a transfer); this also ends its media stream. */
   updateTwiml(callSid: string, twiml: string): Promise<UpdateTwimlResult>;
+  /**
+   * Starts a dual-channel recording of the live call (Twilio's "Create a Recording resource":
+   * `POST …/Calls/{CallSid}/Recordings.json`, `RecordingChannels=dual`): the caller and the agent on separate
+   * channels. Its sid, or the call's outcome when it is no longer there.
+   */
+  startRecording(callSid: string): Promise<{ sid: string } | CallUpdateOutcome>;
 }
 
 export interface TwilioRestClientOptions {
@@ -64,19 +70,23 @@ const NOT_FOUND = 20404;
 const SAFE_SID = /^[A-Za-z0-9]{1,64}$/;
 
 const callResourceSchema = z.object({ sid: z.string(), status: z.string() });
+const recordingResourceSchema = z.object({ sid: z.string().regex(/^RE[0-9a-fA-F]{32}$/), status: z.string() });
+type Resource = z.output<typeof callResourceSchema>;
 const errorBodySchema = z.object({ code: z.number().int(), message: z.string(), more_info: z.string().optional() });
 
 type Attempt =
-  | { kind: 'ok' | CallUpdateOutcome }
+  | { kind: 'ok'; resource: Resource }
+  | { kind: CallUpdateOutcome }
   | { kind: 'retry'; error: TwilioRestError }
   | { kind: 'fail'; error: TwilioRestError };
 
 /** Maps one HTTP answer to an outcome. */
-function classify(statusCode: number, text: string, what: string): Attempt {
+function classify(statusCode: number, text: string, what: string, resourceSchema: z.ZodType<Resource>): Attempt {
   const json = parseJson(text);
   if (statusCode >= 200 && statusCode < 300) {
-    if (callResourceSchema.safeParse(json).success) return { kind: 'ok' };
-    return { kind: 'fail', error: new TwilioRestError(`${what}: HTTP ${statusCode} without a Call resource`, statusCode, undefined) };
+    const resource = resourceSchema.safeParse(json);
+    if (resource.success) return { kind: 'ok', resource: resource.data };
+    return { kind: 'fail', error: new TwilioRestError(`${what}: HTTP ${statusCode} without the expected resource`, statusCode, undefined) };
   }
   const parsed = errorBodySchema.safeParse(json);
   const code = parsed.success ? parsed.data.code : undefined;
@@ -97,7 +107,7 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   const log = options.logger?.child({ component: 'twilio-rest' });
 
-  async function attempt(url: string, body: string, what: string): Promise<Attempt> {
+  async function attempt(url: string, body: string, what: string, resourceSchema: z.ZodType<Resource>): Promise<Attempt> {
     try {
       const res = await request(url, {
         method: 'POST',
@@ -106,23 +116,24 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
         signal: AbortSignal.timeout(timeoutMs),
         dispatcher: options.dispatcher,
       });
-      return classify(res.statusCode, await res.body.text(), what);
+      return classify(res.statusCode, await res.body.text(), what, resourceSchema);
     } catch (err) {
       const reason = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (err as Error).message;
       return { kind: 'retry', error: new TwilioRestError(`${what}: ${reason}`, undefined, undefined, true) };
     }
   }
 
-  async function updateCall(callSid: string, form: Record<string, string>, action: string): Promise<'ok' | CallUpdateOutcome> {
+  /** POSTs `form` to the call's resource (`/Calls/{CallSid}{path}`), retrying what may be retried. */
+  async function postToCall(callSid: string, path: string, form: Record<string, string>, action: string, resourceSchema: z.ZodType<Resource> = callResourceSchema): Promise<Resource | CallUpdateOutcome> {
     const what = `Twilio ${action} of ${callSid}`;
     if (!SAFE_SID.test(callSid)) throw new TwilioRestError(`${what}: not a valid CallSid`, undefined, undefined);
-    const url = `${baseUrl}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Calls/${callSid}.json`;
+    const url = `${baseUrl}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Calls/${callSid}${path}`;
     const body = new URLSearchParams(form).toString();
     for (let attemptNo = 1; ; attemptNo++) {
-      const outcome = await attempt(url, body, what);
+      const outcome = await attempt(url, body, what, resourceSchema);
       if (!('error' in outcome)) {
         log?.info({ callSid, action, attempt: attemptNo, outcome: outcome.kind }, 'twilio call update done');
-        return outcome.kind;
+        return outcome.kind === 'ok' ? outcome.resource : outcome.kind;
       }
       const { error } = outcome;
       const context = { callSid, action, attempt: attemptNo, httpStatus: error.httpStatus, twilioCode: error.twilioCode };
@@ -138,8 +149,8 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
 
   return {
     async hangUp(callSid) {
-      const result = await updateCall(callSid, { Status: 'completed' }, 'hang-up');
-      return result === 'ok' ? 'completed' : result;
+      const result = await postToCall(callSid, '.json', { Status: 'completed' }, 'hang-up');
+      return typeof result === 'string' ? result : 'completed';
     },
     async updateTwiml(callSid, twiml) {
       if (twiml.length > MAX_REST_TWIML_CHARS) {
@@ -149,8 +160,12 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
           32018,
         );
       }
-      const result = await updateCall(callSid, { Twiml: twiml }, 'TwiML update');
-      return result === 'ok' ? 'updated' : result;
+      const result = await postToCall(callSid, '.json', { Twiml: twiml }, 'TwiML update');
+      return typeof result === 'string' ? result : 'updated';
+    },
+    async startRecording(callSid) {
+      const result = await postToCall(callSid, '/Recordings.json', { RecordingChannels: 'dual' }, 'recording start', recordingResourceSchema);
+      return typeof result === 'string' ? result : { sid: result.sid };
     },
   };
 }

@@ -16,6 +16,7 @@ import type { SimCall } from '../../sim/twilio-caller.js';
 import { startTwilioRestServer, type TwilioRestStandIn } from '../../sim/twilio-rest.js';
 import { computeTwilioSignature } from '../../src/twilio/signature.js';
 import { dial } from './dial.js';
+import { readStreamTwiml } from '../../sim/demo-stack.js';
 import type { TwilioCallOptions } from '../../sim/twilio-caller-options.js';
 
 export const ORG_ID = 'org_luigis';
@@ -49,6 +50,8 @@ export interface Harness {
    * PUBLIC_URL or the local URL) when TWILIO_AUTH_TOKEN is set, unless `headers` carries its own X-Twilio-Signature.
    */
   webhook(query?: string, form?: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
+  /** A call as Twilio places it: the webhook (`form` carries CallSid, From, To), then the stream with the TwiML's `<Parameter>`s. */
+  answer(form: { CallSid: string; From?: string; To?: string }, query?: string, callOptions?: Partial<TwilioCallOptions>): Promise<SimCall>;
   close(): Promise<void>;
 }
 
@@ -95,6 +98,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await bridge.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = bridge.app.server.address() as AddressInfo;
   const calls: SimCall[] = [];
+  function webhook(query = '', form: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
+    const path = `/twiml/start${query}`;
+    const signed: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...headers };
+    const token = config.TWILIO_AUTH_TOKEN;
+    const hasSignature = Object.keys(headers).some((name) => name.toLowerCase() === 'x-twilio-signature');
+    if (token && !hasSignature) signed['x-twilio-signature'] = computeTwilioSignature(token, `${config.PUBLIC_URL ?? `http://127.0.0.1:${port}`}${path}`, form);
+    return fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: signed, body: new URLSearchParams(form).toString() });
+  }
   return {
     model,
     mainApp,
@@ -113,13 +124,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       twilioRest?.attach(call);
       return call;
     },
-    webhook(query = '', form = {}, headers = {}) {
-      const path = `/twiml/start${query}`;
-      const signed: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...headers };
-      const token = config.TWILIO_AUTH_TOKEN;
-      const hasSignature = Object.keys(headers).some((name) => name.toLowerCase() === 'x-twilio-signature');
-      if (token && !hasSignature) signed['x-twilio-signature'] = computeTwilioSignature(token, `${config.PUBLIC_URL ?? `http://127.0.0.1:${port}`}${path}`, form);
-      return fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: signed, body: new URLSearchParams(form).toString() });
+    webhook,
+    async answer(form, query = `?orgId=${ORG_ID}`, callOptions = {}) {
+      const twiml = await (await webhook(query, form)).text();
+      const { parameters } = readStreamTwiml(twiml);
+      const url = `ws://127.0.0.1:${port}/ws/twilio`;
+      const headers: Record<string, string> = config.TWILIO_AUTH_TOKEN ? { 'X-Twilio-Signature': computeTwilioSignature(config.TWILIO_AUTH_TOKEN, url) } : {};
+      const call = await dial(url, { nowMs: clock.wallNow().getTime() }, { ...callOptions, callSid: form.CallSid, customParameters: parameters, headers });
+      calls.push(call);
+      twilioRest?.attach(call);
+      return call;
     },
     async close() {
       await Promise.all(calls.filter((c) => c.isOpen).map((c) => c.hangUp().catch(() => undefined)));

@@ -48,7 +48,7 @@ describe('drain on shutdown', () => {
     const ready = await fetch(`${h.httpUrl}/ready`);
     expect(ready.status).toBe(503);
     const xml = await (await h.webhook('?orgId=org_luigis', { CallSid: 'CA_new' })).text();
-    expect(xml).toContain(`<Say>${escapeXml(APOLOGY_BUSY)}</Say><Hangup/>`);
+    expect(xml).toContain(`<Say language="en-US">${escapeXml(APOLOGY_BUSY)}</Say><Hangup/>`);
     expect(h.bridge.deps.prewarm.has('CA_new')).toBe(false);
     const upgrade = await h.call().catch((err: unknown) => err);
     expect(upgrade).toBeInstanceOf(TwilioHandshakeError);

@@ -11,7 +11,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const BUSY = `<Say>${escapeXml(APOLOGY_BUSY)}</Say><Hangup/>`;
+const BUSY = `<Say language="en-US">${escapeXml(APOLOGY_BUSY)}</Say><Hangup/>`;
 
 /** The value of voice_bridge_rejections_total{check="admission",reason=…} on /metrics. */
 async function admissionRejections(h: Harness, reason: string): Promise<number> {

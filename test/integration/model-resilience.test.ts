@@ -78,7 +78,7 @@ describe('the model connection must not drop the caller', () => {
     await call.waitForAudio(100);
     session.fail('invalid_api_key', { closeCode: 1000 });
     const req = await h.twilioRest!.waitForRequest((r) => r.params.Twiml !== undefined, 5000);
-    expect(req.params.Twiml).toMatch(/<Say>[^<]*sorry[^<]*<\/Say><Hangup\/>/i);
+    expect(req.params.Twiml).toMatch(/<Say language="en-US">[^<]*sorry[^<]*<\/Say><Hangup\/>/i);
     expect(h.model.sessions).toHaveLength(1);
     await call.waitForClose(3000);
   });

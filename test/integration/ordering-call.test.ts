@@ -22,7 +22,7 @@ describe('ordering by phone', () => {
     const call = await h.call({ callSid: 'CA0123456789abcdef0123456789abcdef', customParameters: { orgId: 'org_luigis', from: '+15551230000' } });
     const session = await h.model.nextSession();
     const update = (await session.waitForReceived('session.update')) as unknown as { session: { tools: Array<{ name: string; type: string }> } };
-    expect(update.session.tools.map((t) => t.name).sort()).toEqual(['add_item', 'end_call', 'get_order', 'remove_item', 'submit_order', 'update_item']);
+    expect(update.session.tools.map((t) => t.name).sort()).toEqual(['add_item', 'add_last_order', 'end_call', 'get_order', 'remove_item', 'submit_order', 'update_item']);
     const [order] = await h.mainApp.waitForOrders(1, 5000);
     const example = loadContractExample('submit-order.example.json') as Record<string, unknown>;
     expect(order!.body).toMatchObject({

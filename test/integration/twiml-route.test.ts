@@ -41,7 +41,7 @@ describe('POST /twiml/start', () => {
   it('with REST credentials, follows <Connect> with an apology that only plays if the stream dies unexpectedly', async () => {
     h = await startHarness({ twilioRest: true });
     const xml = await (await h.webhook('?orgId=org_luigis', form)).text();
-    expect(xml).toMatch(/<\/Connect><Say>[^<]*[Ss]orry[^<]*<\/Say><Hangup\/><\/Response>$/);
+    expect(xml).toMatch(/<\/Connect><Say language="en-US">[^<]*[Ss]orry[^<]*<\/Say><Hangup\/><\/Response>$/);
     expect(xml).toMatch(/<Parameter name="callToken" value="v1\.[^"]+"\/>/);
   });
 
@@ -72,7 +72,7 @@ describe('POST /twiml/start', () => {
       const res = await webhook(h, query, form);
       expect(res.status).toBe(200);
       const xml = await res.text();
-      expect(xml).toMatch(/<Say>[^<]+<\/Say><Hangup\/>/);
+      expect(xml).toMatch(/<Say language="en-US">[^<]+<\/Say><Hangup\/>/);
       expect(xml).not.toContain('<Connect>');
     }
     expect(h.model.sessions).toHaveLength(0);
@@ -82,7 +82,7 @@ describe('POST /twiml/start', () => {
     h = await startHarness();
     h.mainApp.failNextOrgConfigs(10, 503);
     const xml = await (await webhook(h, '?orgId=org_luigis', form)).text();
-    expect(xml).toMatch(/<Say>[^<]+<\/Say><Hangup\/>/);
+    expect(xml).toMatch(/<Say language="en-US">[^<]+<\/Say><Hangup\/>/);
     expect(h.model.sessions).toHaveLength(0);
   });
 });
@@ -129,8 +129,9 @@ describe('pre-warming the model session while the phone rings', () => {
     const session = await h.model.nextSession();
     await session.waitForSent('session.updated', 3000);
     await waitForCondition(() => h!.bridge.deps.prewarm.size === 1);
-    // Only the pool's TTL timer is left once the bridge has seen session.updated (the connect timeout is cleared).
-    await waitForCondition(() => clock.pendingTimers() === 1);
+    // Only the TTL timers of the pool and of the caller lookup are left once the bridge has seen session.updated
+    // (the connect timeout is cleared).
+    await waitForCondition(() => clock.pendingTimers() === 2);
     clock.advance(9_999);
     // The pool's timer runs inside advance(): had it fired, the session would be out of the pool by now.
     expect(h.bridge.deps.prewarm.size).toBe(1);

@@ -1,7 +1,7 @@
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import { describe, expect, it } from 'vitest';
 import { APOLOGY_BUSY, APOLOGY_NO_ORG, APOLOGY_STREAM_LOST, APOLOGY_UNAVAILABLE } from '../../../src/http/twiml-route.js';
-import { DEFAULT_APOLOGY, TRANSFER_FALLBACK } from '../../../src/call/call-policy.js';
+import { apology } from '../../../src/call/call-policy.js';
 import { orgLanguage, orgLanguages, phrase, phraseFrom, phraseLanguage, SAY_LOCALES, sayLanguage } from '../../../src/phrases/phrases.js';
 
 // Compile-time: every locale sayLanguage can answer is one Twilio's <Say> takes.
@@ -12,13 +12,12 @@ const mondayAt11 = new Date('2026-12-07T17:00:00Z');
 const sms = { restaurant: 'Bella Cucina', orderId: 'ord_1', items: ['2 × Margherita Pizza (Large, Mushrooms)', '1 × Cola'], total: '$41.50', timeZone: chicago };
 
 describe('phrases', () => {
-  it('the English table carries the bridge’s current fixed phrases word for word', () => {
-    expect(phrase('en', 'apologyNoOrg')).toBe(APOLOGY_NO_ORG);
-    expect(phrase('en', 'apologyUnavailable')).toBe(APOLOGY_UNAVAILABLE);
-    expect(phrase('en', 'apologyStreamLost')).toBe(APOLOGY_STREAM_LOST);
-    expect(phrase('en', 'apologyBusy')).toBe(APOLOGY_BUSY);
-    expect(phrase('en', 'defaultApology')).toBe(DEFAULT_APOLOGY);
-    expect(phrase('en', 'transferFallback')).toBe(TRANSFER_FALLBACK);
+  it('the webhook and the call say the English table’s phrases, and the call apologises in its language', () => {
+    expect(APOLOGY_NO_ORG).toBe('Sorry, this number is not set up to take calls right now. Please try again later. Goodbye.');
+    expect([APOLOGY_UNAVAILABLE, APOLOGY_STREAM_LOST, APOLOGY_BUSY]).toEqual([phrase('en', 'apologyUnavailable'), phrase('en', 'apologyStreamLost'), phrase('en', 'apologyBusy')]);
+    expect(apology(undefined)).toBe("I'm sorry, we're having trouble with this call. Please call back in a moment. Goodbye.");
+    expect(apology('es-MX')).toBe(phrase('es', 'defaultApology'));
+    expect(apology('es')).toMatch(/^Lo siento/);
   });
 
   it('answers in Spanish for es and its regional codes, and in English for a language without a table', () => {
@@ -31,7 +30,7 @@ describe('phrases', () => {
 
   it('falls back to English for a phrase missing from a language’s table', () => {
     expect(phraseFrom({ es: { apologyBusy: 'Ocupado.' } }, 'es', 'apologyBusy')).toBe('Ocupado.');
-    expect(phraseFrom({ es: { apologyBusy: 'Ocupado.' } }, 'es', 'transferFallback')).toBe(TRANSFER_FALLBACK);
+    expect(phraseFrom({ es: { apologyBusy: 'Ocupado.' } }, 'es', 'transferFallback')).toBe('Sorry, nobody is available to take your call right now. Please call back later. Goodbye.');
   });
 
   it('says when a closed business opens again, in the org’s time zone and the caller’s language', () => {
