@@ -10,6 +10,8 @@ export interface CustomerRequestLog {
   orgId: string | null;
   phone: string | null;
   authorization: string | undefined;
+  /** The status answered; absent while the answer is pending (a slow or hanging app). */
+  status?: number;
 }
 
 export class CustomerRoute {
@@ -26,10 +28,13 @@ export class CustomerRoute {
     readonly customers: Map<string, unknown>,
   ) {}
 
-  handle(url: URL, res: ServerResponse): void {
+  handle(url: URL, res: ServerResponse, log: CustomerRequestLog): void {
     const fault = this.faults.shift();
     if (fault === 'hang') return;
-    const respond = () => this.respond(url, res, fault);
+    const respond = () => {
+      this.respond(url, res, fault);
+      log.status = res.statusCode;
+    };
     if (this.delayMs <= 0) return respond();
     const timer = setTimeout(() => {
       this.pending.delete(timer);

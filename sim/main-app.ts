@@ -103,8 +103,10 @@ export async function startMainApp(options: MainAppOptions = {}): Promise<MainAp
       return authorized ? handleOrgConfig(url, res) : sendJson(res, 401, { error: 'unauthorized' });
     }
     if (route === 'GET /api/realtime/customer') {
-      customerRoute.requests.push({ orgId: url.searchParams.get('orgId'), phone: url.searchParams.get('phone'), authorization });
-      return authorized ? customerRoute.handle(url, res) : sendJson(res, 401, { error: 'unauthorized' });
+      const log: CustomerRequestLog = { orgId: url.searchParams.get('orgId'), phone: url.searchParams.get('phone'), authorization };
+      customerRoute.requests.push(log);
+      if (!authorized) return void (sendJson(res, 401, { error: 'unauthorized' }), (log.status = 401));
+      return customerRoute.handle(url, res, log);
     }
     const posted = route === 'POST /api/realtime/submit-order' ? orderRoute : route === 'POST /api/realtime/call-record' ? callRecordRoute : undefined;
     if (posted) {

@@ -52,6 +52,8 @@ export interface Harness {
   webhook(query?: string, form?: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
   /** A call as Twilio places it: the webhook (`form` carries CallSid, From, To), then the stream with the TwiML's `<Parameter>`s. */
   answer(form: { CallSid: string; From?: string; To?: string }, query?: string, callOptions?: Partial<TwilioCallOptions>): Promise<SimCall>;
+  /** Twilio following the webhook's TwiML: the stream, signed, with its `<Parameter>`s. */
+  stream(twiml: string, callSid: string, callOptions?: Partial<TwilioCallOptions>): Promise<SimCall>;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (token && !hasSignature) signed['x-twilio-signature'] = computeTwilioSignature(token, `${config.PUBLIC_URL ?? `http://127.0.0.1:${port}`}${path}`, form);
     return fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: signed, body: new URLSearchParams(form).toString() });
   }
+  async function stream(twiml: string, callSid: string, callOptions: Partial<TwilioCallOptions> = {}): Promise<SimCall> {
+    const { parameters } = readStreamTwiml(twiml);
+    const url = `ws://127.0.0.1:${port}/ws/twilio`;
+    const headers: Record<string, string> = config.TWILIO_AUTH_TOKEN ? { 'X-Twilio-Signature': computeTwilioSignature(config.TWILIO_AUTH_TOKEN, url) } : {};
+    const call = await dial(url, { nowMs: clock.wallNow().getTime() }, { ...callOptions, callSid, customParameters: parameters, headers });
+    calls.push(call);
+    twilioRest?.attach(call);
+    return call;
+  }
   return {
     model,
     mainApp,
@@ -126,15 +137,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     webhook,
     async answer(form, query = `?orgId=${ORG_ID}`, callOptions = {}) {
-      const twiml = await (await webhook(query, form)).text();
-      const { parameters } = readStreamTwiml(twiml);
-      const url = `ws://127.0.0.1:${port}/ws/twilio`;
-      const headers: Record<string, string> = config.TWILIO_AUTH_TOKEN ? { 'X-Twilio-Signature': computeTwilioSignature(config.TWILIO_AUTH_TOKEN, url) } : {};
-      const call = await dial(url, { nowMs: clock.wallNow().getTime() }, { ...callOptions, callSid: form.CallSid, customParameters: parameters, headers });
-      calls.push(call);
-      twilioRest?.attach(call);
-      return call;
+      return stream(await (await webhook(query, form)).text(), form.CallSid, callOptions);
     },
+    stream,
     async close() {
       await Promise.all(calls.filter((c) => c.isOpen).map((c) => c.hangUp().catch(() => undefined)));
       await bridge.app.close();

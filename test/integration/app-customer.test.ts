@@ -24,7 +24,7 @@ describe('fetchCustomer against the main-app stand-in', () => {
     const { app, client } = await setup({ apiKey: 'k' });
     const result = await client.fetchCustomer('org_luigis', ana);
     expect(result).toEqual({ kind: 'known', customer: loadContractExample('customer.example.json') });
-    expect(app.customerRequests()).toEqual([{ orgId: 'org_luigis', phone: ana, authorization: 'Bearer k' }]);
+    expect(app.customerRequests()).toEqual([{ orgId: 'org_luigis', phone: ana, authorization: 'Bearer k', status: 200 }]);
   });
 
   it('an unknown number, a route the app does not implement, and a withheld number are all "unknown"', async () => {
