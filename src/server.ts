@@ -8,6 +8,7 @@ import type { BridgeDeps } from './bridge/deps.js';
 import type { CallControl } from './call/call-types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { ConsoleHub } from './console/console-hub.js';
 import { bridgeApp } from './http/app.js';
 import { twilioAuthFrom } from './http/twilio-auth.js';
 import type { Logger } from './logger.js';
@@ -85,6 +86,7 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     watchdogClock: input.watchdogClock ?? systemClock,
     auth,
     maxTwilioBufferedBytes: input.maxTwilioBufferedBytes ?? MAX_TWILIO_BUFFERED_BYTES,
+    console: config.CONSOLE_TOKEN === undefined ? undefined : new ConsoleHub(logger.child({ component: 'console' })),
   };
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: true });
   await app.register(bridgeApp, { deps });

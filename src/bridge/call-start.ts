@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { CallMetricsObserver } from '../ops/call-metrics-observer.js';
 import { CallReport } from '../ops/call-report.js';
 import { realtimeRates, transcriptionUsdPerMinute } from '../ops/prices.js';
+import { composeObservers } from './call-observers.js';
 import type { BridgeDeps } from './deps.js';
 
 /** Replace the model session this long into a call, at a turn boundary, well before the 60-minute expiry. */
@@ -25,7 +26,8 @@ export function callSettings(config: Config): Partial<CallSettings> {
 
 /**
  * Starts the call once its stream passed every check: claims the pre-warmed model session (or opens one), feeds
- * metrics and the call record from the call's observer, and logs the record (`call record`) when it ends.
+ * metrics and the call record (and the operator console, when on) from the call's observer and ordering events,
+ * and logs the record (`call record`) when it ends.
  */
 export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps, log: Logger): Call {
   const model = modelForOrg(deps.config, context.orgId);
@@ -33,6 +35,7 @@ export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps
     deps.metrics,
     new CallReport({
       callSid: context.callSid,
+      channel: context.channel ?? 'phone',
       streamSid: context.streamSid,
       orgId: context.orgId,
       model,
@@ -42,17 +45,19 @@ export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps
     }),
   );
   const warm = deps.prewarm.claim(context.callSid);
+  const consoleFeed = deps.console?.feed(context.callSid);
   const call = new Call({
     context,
     line,
-    setup: deps.setup.setupFor(context, log, warm),
+    setup: deps.setup.setupFor(context, log, warm, consoleFeed?.ordering),
     clock: deps.clock,
     logger: log,
     settings: callSettings(deps.config),
-    observer,
+    observer: composeObservers(observer, consoleFeed?.observer),
   });
   deps.calls.add(call);
   deps.metrics.activeCalls.set(deps.calls.size);
+  consoleFeed?.started(call.snapshot());
   void call.whenEnded().then((reason) => {
     deps.calls.remove(call);
     deps.metrics.activeCalls.set(deps.calls.size);
