@@ -41,13 +41,16 @@ export function decodeMulawBytes(bytes) {
 
 /** Down to 8 kHz by averaging the input samples of each output period (a box filter against aliasing). */
 export class Downsampler {
-  #step;
+  #fromRate;
+  #toRate;
+  // Counted in 1/(fromRate × toRate) s, so the periods never drift: one input sample is toRate of them.
   #phase = 0;
   #sum = 0;
   #count = 0;
 
   constructor(fromRate, toRate = PHONE_RATE) {
-    this.#step = fromRate / toRate;
+    this.#fromRate = fromRate;
+    this.#toRate = toRate;
   }
 
   push(input) {
@@ -55,9 +58,10 @@ export class Downsampler {
     for (let i = 0; i < input.length; i++) {
       this.#sum += input[i];
       this.#count++;
-      if (++this.#phase >= this.#step) {
+      this.#phase += this.#toRate;
+      if (this.#phase >= this.#fromRate) {
         out.push(this.#sum / this.#count);
-        this.#phase -= this.#step;
+        this.#phase -= this.#fromRate;
         this.#sum = 0;
         this.#count = 0;
       }
@@ -68,21 +72,26 @@ export class Downsampler {
 
 /** Up from 8 kHz by linear interpolation; keeps the last sample, so consecutive chunks join without a click. */
 export class Upsampler {
-  #step;
+  #fromRate;
+  #toRate;
   #previous = 0;
+  // Where the next output sample falls after #previous, in 1/(fromRate × toRate) s (whole numbers: no drift).
   #position = 0;
 
   constructor(fromRate, toRate) {
-    this.#step = fromRate / toRate;
+    this.#fromRate = fromRate;
+    this.#toRate = toRate;
   }
 
   push(input) {
-    const out = new Float32Array(Math.ceil((input.length + 1) / this.#step));
+    const out = new Float32Array(Math.ceil(((input.length + 1) * this.#toRate) / this.#fromRate));
     let n = 0;
     for (let i = 0; i < input.length; i++) {
       const next = input[i];
-      for (; this.#position < 1; this.#position += this.#step) out[n++] = this.#previous + (next - this.#previous) * this.#position;
-      this.#position -= 1;
+      for (; this.#position < this.#toRate; this.#position += this.#fromRate) {
+        out[n++] = this.#previous + ((next - this.#previous) * this.#position) / this.#toRate;
+      }
+      this.#position -= this.#toRate;
       this.#previous = next;
     }
     return out.subarray(0, n);
