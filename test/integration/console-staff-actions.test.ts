@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimCall } from '../../sim/twilio-caller.js';
-import type { Harness } from '../helpers/bridge-harness.js';
+import { loadContractExample } from '../../sim/main-app.js';
+import { ORG_ID, type Harness } from '../helpers/bridge-harness.js';
 import { BEARER, EventReader, postJson, startBrowserCall, startConsoleHarness } from '../helpers/console.js';
 import { orderingModel, staffNotes } from '../helpers/console-script.js';
 import { waitForCondition, waitForLog } from '../helpers/wait.js';
@@ -69,6 +70,17 @@ describe('POST /console/calls/:callSid/take-over', () => {
     expect((await events.waitFor((e) => e.event === 'call.ended', 'call.ended')).data).toEqual({ callSid: 'CAtakeover', reason: 'transferred' });
     events.close();
     expect((await takeOver('CAtakeover')).status).toBe(404);
+  });
+
+  it('409 when the org has no transfer number', async () => {
+    const org = { ...(loadContractExample('org-config.example.json') as Record<string, unknown>), transferNumber: null };
+    h = await startConsoleHarness({ twilioRest: true, model: orderingModel(), mainApp: { orgs: { [ORG_ID]: org } } });
+    const call = await h.call({ callSid: 'CAnonumber' });
+    await call.waitForAudio(20, 5000);
+    const res = await takeOver('CAnonumber');
+    expect(res.status).toBe(409);
+    expect(await errorOf(res)).toMatch(/no transfer number/);
+    expect(h.twilioRest!.requests.filter((r) => r.params.Twiml !== undefined)).toEqual([]);
   });
 
   it('409 when the call cannot be transferred: no Twilio call control, or a browser call', async () => {
