@@ -17,6 +17,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The operator console's page, served from the repository as it is (no build step).
+COPY public ./public
 # The order outbox lives in DATA_DIR (default ./data); mount a volume there to keep it across deploys.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

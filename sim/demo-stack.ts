@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Clock } from '../src/clock.js';
-import { testConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
+import { testConfig, type Config } from '../src/config.js';
+import { createLogger, type Logger } from '../src/logger.js';
 import { buildServer, type BridgeServer } from '../src/server.js';
 import { createRuntime, type Runtime } from '../src/wiring.js';
 import { startMainApp, type MainAppStandIn } from './main-app.js';
@@ -42,6 +42,37 @@ export interface DemoStackOptions {
   model: Pick<RealtimeSimOptions, 'responder' | 'transcribe'>;
   /** Delete the temp directory (logs, outbox) on close; otherwise the log file stays for reading. */
   removeDataDir?: boolean;
+  /** Configuration on top of the stand-ins' (e.g. CONSOLE_TOKEN for `npm run console`). */
+  config?: Partial<Record<keyof Config, string>>;
+  /** The bridge's port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
+}
+
+export interface ListeningBridge {
+  bridge: BridgeServer;
+  runtime: Runtime;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real bridge (createRuntime + buildServer) listening on 127.0.0.1. */
+export async function listenBridge(config: Config, logger: Logger, clock: Clock, port = 0): Promise<ListeningBridge> {
+  const runtime = await createRuntime(config, logger, clock);
+  const bridge = await buildServer({ ...runtime.serverDeps, clock }).catch(async (err: unknown) => {
+    await runtime.stop();
+    throw err;
+  });
+  const close = async () => {
+    await bridge.app.close();
+    await runtime.stop();
+  };
+  try {
+    await bridge.app.listen({ port, host: '127.0.0.1' });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { bridge, runtime, url: `http://127.0.0.1:${(bridge.app.server.address() as AddressInfo).port}`, close };
 }
 
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
@@ -71,15 +102,12 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       APP_URL: mainApp.url,
       LOG_LEVEL: 'info',
       DATA_DIR: dataDir,
+      ...options.config,
     });
     const logger = createLogger(config.LOG_LEVEL, logSink(file, bridgeLog));
-    const runtime = await createRuntime(config, logger, options.clock);
-    closers.push(() => runtime.stop());
-    const bridge = await buildServer({ ...runtime.serverDeps, clock: options.clock });
-    closers.push(() => bridge.app.close());
-    await bridge.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = bridge.app.server.address() as AddressInfo;
-    return { model, mainApp, bridge, runtime, bridgeUrl: `http://127.0.0.1:${port}`, logFile, bridgeLog, close };
+    const { bridge, runtime, url, close: closeBridge } = await listenBridge(config, logger, options.clock, options.port);
+    closers.push(closeBridge);
+    return { model, mainApp, bridge, runtime, bridgeUrl: url, logFile, bridgeLog, close };
   } catch (err) {
     await close();
     throw err;

@@ -90,6 +90,8 @@ const envSchema = z.object({
   MODEL_CONNECT_TIMEOUT_SECONDS: int(4, 1, 30),
   DRAIN_TIMEOUT_SECONDS: int(600, 0, 3600),
   METRICS_TOKEN: optionalString,
+  /** Turns the operator console on (`/console`, `/ws/browser`): its bearer token, also the key of its session cookie. */
+  CONSOLE_TOKEN: z.preprocess(blankToUndefined, z.string().trim().min(16, { error: 'expected at least 16 characters (a long random secret)' }).optional()),
 });
 
 export type Config = z.infer<typeof envSchema>;

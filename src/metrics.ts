@@ -4,6 +4,7 @@
  * (later ones count as `other`). Labelled children are cached per value, because `.labels()` lookups cost on hot paths.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CallChannel } from './call/call-types.js';
 import type { TokenCounts } from './ops/call-report.js';
 
 const PREFIX = 'voice_bridge_';
@@ -32,8 +33,8 @@ export interface MetricsOptions {
 export interface Metrics {
   readonly registry: Registry;
   readonly activeCalls: Gauge;
-  /** Finished calls by outcome (e.g. `order_submitted`, `no_order`, `transferred`, `error`). */
-  callsByOutcome(outcome: string): Counter.Internal;
+  /** Finished calls by outcome (e.g. `order_submitted`, `no_order`, `transferred`, `error`) and channel (`phone`, `browser`). */
+  callsByOutcome(outcome: string, channel: CallChannel): Counter.Internal;
   /** Seconds from the caller's end of speech to the first audio frame sent to Twilio. */
   readonly turnLatencyFirstAudio: Histogram;
   /** Seconds from the caller's end of speech to the echo of the first mark (≈ playout start). */
@@ -68,7 +69,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     new Histogram<L>({ name: PREFIX + name, help, buckets, labelNames, registers });
 
   const activeCalls = new Gauge({ name: `${PREFIX}active_calls`, help: 'Calls with an open media stream.', registers });
-  const calls = counter('calls_total', 'Finished calls by outcome.', ['outcome']);
+  const calls = counter('calls_total', 'Finished calls by outcome and channel (phone, or browser from the operator console).', ['outcome', 'channel']);
   const modelErrors = counter('model_errors_total', 'OpenAI Realtime error events by code.', ['code']);
   const orders = counter('order_submissions_total', 'Order submissions to the main app by outcome.', ['outcome']);
   const tools = histogram('tool_duration_seconds', 'Tool call duration by tool and outcome.', TOOL_BUCKETS_SECONDS, ['tool', 'outcome']);
@@ -92,7 +93,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return {
     registry,
     activeCalls,
-    callsByOutcome: boundedChildren((outcome) => calls.labels(outcome)),
+    callsByOutcome: boundedPairChildren((outcome, channel) => calls.labels(outcome, channel)),
     turnLatencyFirstAudio: histogram(
       'turn_latency_first_audio_seconds',
       'Caller end of speech to first audio sent to Twilio.',

@@ -1,7 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import { CallSetupFactory, type OrgBehaviour, type OrgSource } from './bridge/call-setup.js';
 import type { BridgeDeps } from './bridge/deps.js';
@@ -10,8 +9,10 @@ import { CallRecords, combinedBacklog, type CallRecordSink } from './bridge/call
 import type { CallControl } from './call/call-types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { ConsoleHub } from './console/console-hub.js';
 import { bridgeApp } from './http/app.js';
 import { twilioAuthFrom } from './http/twilio-auth.js';
+import { packageRoot } from './lib/package-root.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Admission } from './ops/admission.js';
@@ -95,18 +96,17 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     watchdogClock: input.watchdogClock ?? systemClock,
     auth,
     maxTwilioBufferedBytes: input.maxTwilioBufferedBytes ?? MAX_TWILIO_BUFFERED_BYTES,
+    console: config.CONSOLE_TOKEN === undefined ? undefined : new ConsoleHub(logger.child({ component: 'console' })),
   };
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: true });
   await app.register(bridgeApp, { deps });
   return { app, deps };
 }
 
-/** From the nearest package.json above this file: the repository root, under tsx (`src/`) and when built (`dist/src/`). */
+/** From the nearest package.json above this file. */
 function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   try {
-    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+    return (JSON.parse(readFileSync(join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
   } catch {
     return 'unknown';
   }

@@ -7,6 +7,7 @@ import { CallReport } from '../ops/call-report.js';
 import { realtimeRates, transcriptionUsdPerMinute } from '../ops/prices.js';
 import { orgLanguage } from '../phrases/phrases.js';
 import { endedCallRecord } from './call-record-body.js';
+import { composeObservers } from './call-observers.js';
 import type { BridgeDeps } from './deps.js';
 
 /** Replace the model session this long into a call, at a turn boundary, well before the 60-minute expiry. */
@@ -27,8 +28,9 @@ export function callSettings(config: Config): Partial<CallSettings> {
 
 /**
  * Starts the call once its stream passed every check: claims the pre-warmed model session (or opens one), feeds
- * metrics and the call record from the call's observer; when it ends, logs the record (`call record`) and sends it
- * to the app (with the model's summary, written after the call).
+ * metrics and the call record (and the operator console, when on) from the call's observer and ordering events;
+ * when it ends, logs the record (`call record`) and sends it to the app (with the model's summary, written after
+ * the call).
  */
 export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps, log: Logger): Call {
   const model = modelForOrg(deps.config, context.orgId);
@@ -36,6 +38,7 @@ export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps
     deps.metrics,
     new CallReport({
       callSid: context.callSid,
+      channel: context.channel ?? 'phone',
       streamSid: context.streamSid,
       orgId: context.orgId,
       model,
@@ -46,17 +49,19 @@ export function startCall(context: CallContext, line: CallLine, deps: BridgeDeps
   );
   const warm = deps.prewarm.claim(context.callSid);
   const startedAt = deps.clock.wallNow();
+  const consoleFeed = deps.console?.feed(context.callSid);
   const call = new Call({
     context,
     line,
-    setup: deps.setup.setupFor(context, log, warm),
+    setup: deps.setup.setupFor(context, log, warm, consoleFeed?.ordering),
     clock: deps.clock,
     logger: log,
     settings: callSettings(deps.config),
-    observer,
+    observer: composeObservers(observer, consoleFeed?.observer),
   });
   deps.calls.add(call);
   deps.metrics.activeCalls.set(deps.calls.size);
+  consoleFeed?.started(call.snapshot());
   void call.whenEnded().then((reason) => {
     deps.calls.remove(call);
     deps.metrics.activeCalls.set(deps.calls.size);

@@ -14,6 +14,7 @@ import type { PrewarmPool } from '../realtime/prewarm-pool.js';
 import type { TwilioAuth } from '../http/twilio-auth.js';
 import type { CallerLookups } from './caller-lookups.js';
 import type { CallRecords } from './call-records.js';
+import type { ConsoleHub } from '../console/console-hub.js';
 
 
 /** Everything the HTTP and WebSocket routes use, built once by `buildServer`. */
@@ -50,4 +51,6 @@ export interface BridgeDeps {
   auth: TwilioAuth;
   /** Unsent bytes to Twilio past which a call's stream is dropped. */
   maxTwilioBufferedBytes: number;
+  /** The operator console's live events; only when CONSOLE_TOKEN is set. */
+  console: ConsoleHub | undefined;
 }

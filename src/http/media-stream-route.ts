@@ -34,16 +34,19 @@ export async function mediaStreamRoutes(app: FastifyInstance, { deps }: { deps: 
       websocket: true,
       // Runs before the upgrade completes: a refused request gets a plain HTTP answer and never becomes a WebSocket.
       preValidation: async (req: FastifyRequest, reply: FastifyReply) => {
-        if (deps.lifecycle.draining) {
-          deps.logger.info('draining: WebSocket upgrade refused');
-          deps.metrics.rejections('admission', 'draining').inc();
-          return reply.code(503).header('retry-after', '5').type('text/plain').send('Draining');
-        }
+        if (deps.lifecycle.draining) return refuseWhileDraining(deps, reply);
         await signature(req, reply);
       },
     },
     (socket, req) => acceptMediaStream(socket, req, deps, phoneChannel),
   );
+}
+
+/** A WebSocket upgrade while the server drains: a plain 503 (try again, elsewhere), never a stream. */
+export function refuseWhileDraining(deps: BridgeDeps, reply: FastifyReply): FastifyReply {
+  deps.logger.info('draining: WebSocket upgrade refused');
+  deps.metrics.rejections('admission', 'draining').inc();
+  return reply.code(503).header('retry-after', '5').type('text/plain').send('Draining');
 }
 
 /** Call context from `start.customParameters`, or (older setups) the upgrade's query string. */

@@ -80,7 +80,7 @@ export class CallMetricsObserver implements CallObserver {
   finish(reason: string, nowMs: number): CallRecord {
     this.report.setEndReason(reason);
     const record = this.report.finish(nowMs);
-    this.metrics.callsByOutcome(callOutcome(reason, this.anOrderWasPlaced || record.orderId !== null)).inc();
+    this.metrics.callsByOutcome(callOutcome(reason, this.anOrderWasPlaced || record.orderId !== null), record.channel).inc();
     return record;
   }
 }

@@ -19,6 +19,11 @@ export class CallRegistry {
     if (this.calls.size === 0) this.empty.wake();
   }
 
+  /** The live call with this callSid, if this process carries it. */
+  get(callSid: string): Call | undefined {
+    return this.calls.get(callSid);
+  }
+
   countForOrg(orgId: string): number {
     let n = 0;
     for (const call of this.calls.values()) if (call.context.orgId === orgId) n++;

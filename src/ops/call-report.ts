@@ -4,6 +4,7 @@
  * `openai` package). Pure: no clock, no I/O.
  */
 import type { RealtimeResponseUsage } from 'openai/resources/realtime/realtime';
+import type { CallChannel } from '../call/call-types.js';
 
 /** Tokens of one modality. `input` is the *uncached* input: `cached_tokens` is a subset of `input_tokens`. */
 export interface ModalityTokens {
@@ -22,6 +23,8 @@ export type RateTable = Record<keyof TokenCounts, ModalityTokens>;
 
 export interface CallReportStart {
   callSid: string;
+  /** Default `phone`. */
+  channel?: CallChannel;
   streamSid?: string;
   orgId?: string;
   model?: string;
@@ -48,6 +51,7 @@ export interface LatencySummary {
 /** The record logged once per finished call. */
 export interface CallRecord {
   callSid: string;
+  channel: CallChannel;
   streamSid: string | null;
   orgId: string | null;
   model: string | null;
@@ -179,6 +183,7 @@ export class CallReport {
     const tokens: TokenCounts = { text: { ...this.tokens.text }, audio: { ...this.tokens.audio } };
     return {
       callSid: this.start.callSid,
+      channel: this.start.channel ?? 'phone',
       streamSid: this.start.streamSid ?? null,
       orgId: this.start.orgId ?? null,
       model: this.start.model ?? null,

@@ -60,7 +60,7 @@ describe('GET /metrics', () => {
 
     const after = await (await scrape(h)).text();
     expect(sample(after, 'voice_bridge_active_calls')).toBe(0);
-    expect(sample(after, 'voice_bridge_calls_total', { outcome: 'no_order' })).toBe(1);
+    expect(sample(after, 'voice_bridge_calls_total', { outcome: 'no_order', channel: 'phone' })).toBe(1);
     expect(sample(after, 'voice_bridge_barge_ins_total')).toBe(1);
     expect(sample(after, 'voice_bridge_turn_latency_first_audio_seconds_count')).toBe(1);
     expect(sample(after, 'voice_bridge_turn_latency_playout_seconds_count')).toBe(1);

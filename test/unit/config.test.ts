@@ -37,6 +37,7 @@ describe('loadConfig', () => {
     [{ ...base, NODE_ENV: 'production' }, 'TWILIO_AUTH_TOKEN'],
     [{ ...base, OPENAI_REASONING_EFFORT: 'max' }, 'OPENAI_REASONING_EFFORT'],
     [{ ...base, TWILIO_REGION: 'Ireland' }, 'TWILIO_REGION'],
+    [{ ...base, CONSOLE_TOKEN: 'short' }, 'CONSOLE_TOKEN'],
   ])('names the bad variable in one line: %o', (env, name) => {
     try {
       loadConfig(env);
@@ -50,5 +51,11 @@ describe('loadConfig', () => {
 
   it('treats blank values as unset', () => {
     expect(loadConfig({ ...base, PORT: '', PUBLIC_URL: '', TWILIO_AUTH_TOKEN: ' ' })).toMatchObject({ PORT: 8080, PUBLIC_URL: undefined, TWILIO_AUTH_TOKEN: undefined });
+    expect(loadConfig({ ...base, CONSOLE_TOKEN: '  ' }).CONSOLE_TOKEN).toBeUndefined();
+  });
+
+  it('takes the operator console token (off when unset)', () => {
+    expect(loadConfig(base).CONSOLE_TOKEN).toBeUndefined();
+    expect(loadConfig({ ...base, CONSOLE_TOKEN: ' a-long-random-console-secret ' }).CONSOLE_TOKEN).toBe('a-long-random-console-secret');
   });
 });

@@ -34,16 +34,18 @@ describe('createMetrics', () => {
     m.activeCalls.inc();
     m.activeCalls.inc();
     m.activeCalls.dec();
-    m.callsByOutcome('order_submitted').inc();
-    m.callsByOutcome('order_submitted').inc();
-    m.callsByOutcome('transferred').inc();
+    m.callsByOutcome('order_submitted', 'phone').inc();
+    m.callsByOutcome('order_submitted', 'phone').inc();
+    m.callsByOutcome('transferred', 'phone').inc();
+    m.callsByOutcome('no_order', 'browser').inc();
     m.modelErrors('session_expired').inc();
     m.modelReconnects.inc();
     m.orderSubmissions('accepted').inc();
     const { body } = await m.render();
     expect(sample(body, 'voice_bridge_active_calls')).toBe(1);
-    expect(sample(body, 'voice_bridge_calls_total{outcome="order_submitted"}')).toBe(2);
-    expect(sample(body, 'voice_bridge_calls_total{outcome="transferred"}')).toBe(1);
+    expect(sample(body, 'voice_bridge_calls_total{outcome="order_submitted",channel="phone"}')).toBe(2);
+    expect(sample(body, 'voice_bridge_calls_total{outcome="transferred",channel="phone"}')).toBe(1);
+    expect(sample(body, 'voice_bridge_calls_total{outcome="no_order",channel="browser"}')).toBe(1);
     expect(sample(body, 'voice_bridge_model_errors_total{code="session_expired"}')).toBe(1);
     expect(sample(body, 'voice_bridge_model_reconnects_total')).toBe(1);
     expect(sample(body, 'voice_bridge_order_submissions_total{outcome="accepted"}')).toBe(1);
@@ -51,7 +53,7 @@ describe('createMetrics', () => {
 
   it('hands out the same cached child for the same label value', () => {
     const m = createMetrics({ defaultMetrics: false });
-    expect(m.callsByOutcome('error')).toBe(m.callsByOutcome('error'));
+    expect(m.callsByOutcome('error', 'phone')).toBe(m.callsByOutcome('error', 'phone'));
     expect(m.toolDuration('add_item', 'ok')).toBe(m.toolDuration('add_item', 'ok'));
     expect(m.tokens('output', 'audio')).toBe(m.tokens('output', 'audio'));
   });

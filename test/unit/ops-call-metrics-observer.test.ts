@@ -39,7 +39,16 @@ describe('CallMetricsObserver', () => {
     expect(await sample(metrics, 'voice_bridge_tool_duration_seconds_count', { tool: 'add_item', outcome: 'ok' })).toBe(1);
     expect(record).toMatchObject({ durationMs: 60_000, endReason: 'caller-hung-up', turns: 2, bargeIns: 1, greetingLatencyMs: 700, modelReconnects: 1 });
     expect(record.turnLatencyMs).toEqual({ p50: 800, p95: 1200, max: 1200 });
-    expect(await sample(metrics, 'voice_bridge_calls_total', { outcome: 'no_order' })).toBe(1);
+    expect(await sample(metrics, 'voice_bridge_calls_total', { outcome: 'no_order', channel: 'phone' })).toBe(1);
+    expect(record.channel).toBe('phone');
+  });
+
+  it('counts a browser call (operator console) under channel browser, in the metrics and the record', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const obs = new CallMetricsObserver(metrics, new CallReport({ callSid: 'BR1', channel: 'browser', startedAtMs: 0 }));
+    expect(obs.finish('caller-hung-up', 1).channel).toBe('browser');
+    expect(await sample(metrics, 'voice_bridge_calls_total', { outcome: 'no_order', channel: 'browser' })).toBe(1);
+    expect(await sample(metrics, 'voice_bridge_calls_total', { channel: 'phone' })).toBeUndefined();
   });
 
   it('counts tokens from response.done usage and prices them in the record; garbage usage adds nothing', async () => {

@@ -80,6 +80,7 @@ describe('CallReport', () => {
     const report = new CallReport({ callSid: 'CA1', startedAtMs: 1000 });
     expect(report.finish(1000)).toEqual({
       callSid: 'CA1',
+      channel: 'phone',
       streamSid: null,
       orgId: null,
       model: null,
