@@ -12,7 +12,7 @@ export const MAX_LABEL_VALUES = 32;
 const MAX_LABEL_CHARS = 64;
 const OVERFLOW_LABEL = 'other';
 
-/** Voice-to-voice latencies: targets are p50 ≤ 0.8 s and p95 ≤ 1.2 s (field notes 26). */
+/** Voice-to-voice latencies: targets are p50 ≤ 0.8 s and p95 ≤ 1.2 s. */
 export const LATENCY_BUCKETS_SECONDS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.2, 1.5, 2, 2.5, 3, 5];
 export const TOOL_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 

@@ -1,7 +1,7 @@
 import { BYTES_PER_MS } from '../audio.js';
 
 /**
- * What the caller has actually heard, built from Twilio mark echoes (protocols §A7, field notes 1–5, 11).
+ * What the caller has actually heard, built from Twilio mark echoes (Twilio's Media Streams docs: a `mark` comes back once the audio before it has played).
  * Pure: no sockets, no clock. The session sends a named mark after every audio chunk it forwards;
  * an echo means "played up to here" unless the mark was pending when `clear` went out.
  * Entries are keyed per output item (response, item, content part), never "the last item".

@@ -8,7 +8,7 @@ interface Warm {
 }
 
 /**
- * Model sessions opened while the phone still rings (field note 22), keyed by CallSid and handed
+ * Model sessions opened while the phone still rings (opening one costs a few hundred ms of the greeting), keyed by CallSid and handed
  * to the call when its stream starts. One not claimed within the TTL is closed (no cost: tokens
  * are billed per response, and none is created before the call claims it).
  */

@@ -1,5 +1,5 @@
 /**
- * The public URL Twilio used to reach us, for signatures (§A8) and for building the `<Stream url>`.
+ * The public URL Twilio used to reach us, for signatures (Twilio's webhook security docs) and for building the `<Stream url>`.
  * Behind a TLS-terminating proxy the request reaches Node as `http://10.x:PORT/…`, so the public base comes from
  * the configured `PUBLIC_URL` when set, else from the forwarding headers.
  */

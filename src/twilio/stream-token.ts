@@ -1,5 +1,5 @@
 /**
- * Per-call stream token (defence in depth next to the upgrade signature, §A8): minted in the TwiML webhook, sent as a
+ * Per-call stream token (defence in depth next to the upgrade signature): minted in the TwiML webhook, sent as a
  * `<Parameter>`, checked on `start` against `start.callSid` and `customParameters.orgId`.
  *
  * Format: `v1.<base64url JSON [callSid, orgId, expiresAtMs]>.<base64url HMAC-SHA256>`, the MAC covering everything

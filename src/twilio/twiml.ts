@@ -1,5 +1,5 @@
 /**
- * TwiML builders (protocols §A1, §A2, §A9). Every interpolated value is XML-escaped; invalid input throws a
+ * TwiML builders (Twilio's TwiML docs for `<Connect><Stream>`, `<Say>`, `<Dial>`). Every interpolated value is XML-escaped; invalid input throws a
  * TwimlError whose message says what is wrong, before anything reaches Twilio.
  */
 
@@ -82,7 +82,7 @@ export function sayAndHangupTwiml(text: string, options: SayOptions = {}): strin
 /**
  * TwiML for a REST call update that transfers the caller:
  * `<Response><Say>…</Say><Dial timeout="20">+1…</Dial><Say>fallback</Say></Response>`.
- * Without a `<Dial action>` Twilio runs the fallback `<Say>` after the dial ends (§A9).
+ * Without a `<Dial action>` Twilio runs the fallback `<Say>` after the dial ends (Twilio's `<Dial>` docs).
  */
 export function transferTwiml(number: string, options: TransferOptions = {}): string {
   if (!E164.test(number)) throw new TwimlError(`transfer number must be E.164 (e.g. +15551234567), got ${JSON.stringify(number)}`);

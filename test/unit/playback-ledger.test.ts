@@ -4,7 +4,7 @@ import { PlaybackLedger } from '../../src/call/playback-ledger.js';
 const ms = (n: number) => n * 8;
 
 describe('PlaybackLedger', () => {
-  it('truncates at played + 50 ms, capped at what was sent (protocols §A7 worked example)', () => {
+  it('truncates at played + 50 ms, capped at what was sent (a worked example)', () => {
     const ledger = new PlaybackLedger();
     const m1 = ledger.audioSent('r1', 'i1', 0, ms(100));
     ledger.audioSent('r1', 'i1', 0, ms(100));

@@ -109,7 +109,7 @@ describe('sayAndHangupTwiml', () => {
 });
 
 describe('transferTwiml', () => {
-  it('matches the §A9 shape: announcement, dial with timeout 20, fallback', () => {
+  it('matches the transfer shape: announcement, dial with timeout 20, fallback', () => {
     expect(transferTwiml('+15551234567', { announcement: 'Connecting you now.', fallback: 'Sorry, nobody is available.' })).toBe(
       '<Response><Say>Connecting you now.</Say><Dial timeout="20">+15551234567</Dial><Say>Sorry, nobody is available.</Say></Response>',
     );
