@@ -38,7 +38,7 @@ const int = (def: number, min: number, max: number) =>
       .default(def),
   );
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
   PORT: int(8080, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),

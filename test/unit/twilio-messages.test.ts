@@ -81,7 +81,7 @@ describe('parseTwilioMessage', () => {
 });
 
 describe('TwilioEncoder', () => {
-  it('produces exactly the shapes of Twilio's Media Streams docs', () => {
+  it('produces exactly the shapes of Twilio’s Media Streams docs', () => {
     const enc = new TwilioEncoder('MZ1');
     expect(JSON.parse(enc.media(payload))).toEqual({ event: 'media', streamSid: 'MZ1', media: { payload } });
     expect(JSON.parse(enc.mark('g0.a1'))).toEqual({ event: 'mark', streamSid: 'MZ1', mark: { name: 'g0.a1' } });
