@@ -73,7 +73,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     toolDefinitions: (org) => [...buildToolDefinitions(org, defaultCartLimits), ...callToolDefinitions({ transferOffered: Boolean(transferNumber(org)) })],
     toolsForCall: (org, context, events) => {
       const tools = createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, submitter, clock, logger });
-      const texting = sms && org.sms?.confirmations ? withOrderTexts(events, { org, context, placedOrder: tools.submittedOrder, sender: sms, clock }) : events;
+      const texting = sms && org.sms?.confirmations ? withOrderTexts(events, { org, context, placedOrder: tools.submittedOrder, sender: sms, clock, logger }) : events;
       return withOrderingEvents(tools, texting);
     },
     transferNumber,

@@ -1,5 +1,6 @@
 import type { CallContext } from '../call/call-types.js';
 import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { OrgConfig } from '../main-app/org-config.js';
 import type { OrderingEvents } from '../ordering/ordering-events.js';
 import type { SubmittedOrder } from '../ordering/tool-results.js';
@@ -13,6 +14,7 @@ export interface OrderTextsDeps {
   placedOrder: () => SubmittedOrder | undefined;
   sender: Pick<SmsSender, 'send' | 'skip'>;
   clock: Clock;
+  logger: Logger;
 }
 
 /**
@@ -28,9 +30,14 @@ export function withOrderTexts(events: OrderingEvents, deps: OrderTextsDeps): Or
       const order = deps.placedOrder();
       if (!order || texted.has(order.idempotencyKey)) return;
       texted.add(order.idempotencyKey);
-      const decision = confirmationFor({ org: deps.org, order, callerId: deps.context.from, dialled: deps.context.to, now: deps.clock.wallNow() });
-      if (decision.kind === 'skip') deps.sender.skip(decision.reason, order.idempotencyKey);
-      else void deps.sender.send(decision.confirmation);
+      try {
+        const decision = confirmationFor({ org: deps.org, order, callerId: deps.context.from, dialled: deps.context.to, now: deps.clock.wallNow() });
+        if (decision.kind === 'skip') deps.sender.skip(decision.reason, order.idempotencyKey);
+        else void deps.sender.send(decision.confirmation);
+      } catch (err) {
+        // This runs inside the call's tool round: a bug in the text must not reach the caller.
+        deps.logger.error({ key: order.idempotencyKey, err: (err as Error).message }, 'sms confirmation could not be written');
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
+import { createLogger } from '../../../src/logger.js';
 import type { SubmittedOrder } from '../../../src/ordering/tool-results.js';
 import type { SmsConfirmation, SmsSkipReason } from '../../../src/sms/confirmation.js';
 import { withOrderTexts } from '../../../src/sms/order-texts.js';
@@ -10,7 +11,7 @@ function order(outcome: SubmittedOrder['outcome'], n = 1): SubmittedOrder {
   return { idempotencyKey: body.idempotencyKey, body, outcome };
 }
 
-function setup(from: string | undefined) {
+function setup(from: string | undefined, send?: () => Promise<'stored'>) {
   const sent: SmsConfirmation[] = [];
   const skipped: SmsSkipReason[] = [];
   const heard: Array<string | null> = [];
@@ -21,8 +22,9 @@ function setup(from: string | undefined) {
       org: exampleOrg(),
       context: { from, to: '+15005550006' },
       placedOrder: () => placed,
-      sender: { send: async (sms) => (sent.push(sms), 'stored'), skip: (reason) => skipped.push(reason) },
+      sender: { send: send ?? (async (sms) => (sent.push(sms), 'stored')), skip: (reason) => skipped.push(reason) },
       clock: new ManualClock(new Date('2026-12-03T23:03:00Z')),
+      logger: createLogger('silent'),
     },
   );
   return { sent, skipped, heard, events, place: (o: SubmittedOrder) => (placed = o) };
@@ -52,5 +54,14 @@ describe('texts for the orders of a call', () => {
     withheld.events.orderPlaced?.('ord_1');
     expect([...queued.sent, ...withheld.sent]).toEqual([]);
     expect([queued.skipped, withheld.skipped]).toEqual([['order_not_confirmed'], ['caller_id_withheld']]);
+  });
+
+  it('a failure while writing the text never reaches the call', () => {
+    const s = setup('+15551230000', () => {
+      throw new Error('bug');
+    });
+    s.place(order({ kind: 'accepted', orderId: 'ord_1', duplicate: false }));
+    expect(() => s.events.orderPlaced?.('ord_1')).not.toThrow();
+    expect(s.heard).toEqual(['ord_1']);
   });
 });
