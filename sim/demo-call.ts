@@ -88,7 +88,8 @@ export class DemoCall {
     const close = (this.seen.close = await call.waitForClose(STEP_TIMEOUT_MS));
     const ended = await bridgeLog.waitFor((l) => l.type === 'call ended', STEP_TIMEOUT_MS, "the bridge's 'call ended' log line");
     this.seen.endReason = typeof ended.reason === 'string' ? ended.reason : undefined;
-    const who = close.by === 'bridge' ? 'the bridge closed the stream' : `closed by the ${close.by}`;
+    const who =
+      close.by === 'twilio' ? "the bridge hung up over Twilio's REST API and Twilio closed the stream" : close.by === 'bridge' ? 'the bridge closed the stream' : `closed by the ${close.by}`;
     narrator.note(close.at, `end_call: once the goodbye had played, ${who}: code ${close.code}, reason ${this.seen.endReason ?? 'unknown'}`);
   }
 

@@ -1,5 +1,7 @@
 /** What the demo call must have shown, checked on what was observed (not on what was printed). */
 import type { RecordedOrder } from './main-app.js';
+import { DEMO_CALLER_NUMBER, DEMO_DIALLED_NUMBER } from './demo-script.js';
+import type { StandInMessage } from './twilio-rest.js';
 import type { TruncationRecord } from './realtime-types.js';
 import type { CloseInfo, Violation } from './twilio-caller.js';
 
@@ -18,6 +20,8 @@ export interface DemoFacts {
   orders: RecordedOrder[];
   callEnd: { by: CloseInfo['by']; reason: string | undefined } | undefined;
   violations: Violation[];
+  /** Texts the Twilio stand-in accepted. */
+  texts: StandInMessage[];
   /** The bridge's `call record` log line. */
   bridgeRecord: Record<string, unknown> | undefined;
 }
@@ -29,7 +33,12 @@ export function checkDemo(facts: DemoFacts, expectedGreeting: string): string[] 
   if (facts.orders.length !== 1) problems.push(`expected exactly 1 order at the main app, got ${facts.orders.length}`);
   const subtotal = facts.orders[0]?.body.subtotalCents;
   if (subtotal !== undefined && subtotal !== EXPECTED_SUBTOTAL_CENTS) problems.push(`order subtotal ${subtotal} cents, expected ${EXPECTED_SUBTOTAL_CENTS}`);
-  if (facts.callEnd?.by !== 'bridge' || facts.callEnd.reason !== 'agent-hung-up') {
+  const orderId = facts.orders[0]?.orderId;
+  const text = facts.texts[0];
+  if (facts.texts.length !== 1 || text!.to !== DEMO_CALLER_NUMBER || text!.from !== DEMO_DIALLED_NUMBER || (orderId !== undefined && !text!.body.includes(`order ${orderId} `))) {
+    problems.push(`expected 1 SMS confirmation of the order to the caller from the dialled number, got ${facts.texts.length}`);
+  }
+  if (facts.callEnd?.by !== 'twilio' || facts.callEnd.reason !== 'agent-hung-up') {
     problems.push(`the call did not end by the agent hanging up (${facts.callEnd ? `${facts.callEnd.by}, ${facts.callEnd.reason}` : 'still open'})`);
   }
   if (facts.violations.length > 0) problems.push(`the bridge sent Twilio ${facts.violations.length} invalid message(s): ${facts.violations[0]!.reason}`);

@@ -6,7 +6,7 @@ import { formatMoney } from '../src/ordering/money.js';
 import type { RecordedOrder } from './main-app.js';
 import { parseToolOutput } from './demo-script.js';
 
-export type Speaker = 'AGENT' | 'CALLER' | 'TOOL' | 'APP' | 'TWILIO';
+export type Speaker = 'AGENT' | 'CALLER' | 'TOOL' | 'APP' | 'TWILIO' | 'SMS';
 
 const INDENT = ' '.repeat(9);
 

@@ -11,6 +11,8 @@ import type { Responder, ResponderResult, TranscriptContext } from './realtime-t
 
 export const DEMO_ORG_ID = 'org_luigis';
 export const DEMO_CALLER_NUMBER = '+15551230000';
+/** The restaurant's Twilio number: what the caller dials, and where the SMS confirmation comes from. */
+export const DEMO_DIALLED_NUMBER = '+15005550006';
 
 export interface CallerLine {
   text: string;

@@ -1,7 +1,8 @@
 /**
  * Everything `npm run demo` runs, in this process on 127.0.0.1 (port 0): the real bridge (createRuntime +
- * buildServer), the stand-in main app and the stand-in OpenAI Realtime model. The bridge logs to a file, and the
- * few lines the demo reads (`call ended`, `call record`) are kept in memory.
+ * buildServer) with Twilio credentials (signatures, REST hang-up, SMS), the stand-in main app, the stand-in OpenAI
+ * Realtime model and the stand-in Twilio REST API. The bridge logs to a file, and the few lines the demo reads
+ * (`call ended`, `call record`) are kept in memory.
  */
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -12,12 +13,14 @@ import { Writable } from 'node:stream';
 import type { Clock } from '../src/clock.js';
 import { testConfig, type Config } from '../src/config.js';
 import { createLogger, type Logger } from '../src/logger.js';
+import { computeTwilioSignature } from '../src/twilio/signature.js';
 import { buildServer, type BridgeServer } from '../src/server.js';
 import { createRuntime, type Runtime } from '../src/wiring.js';
-import { startMainApp, type MainAppStandIn } from './main-app.js';
+import { startMainApp, type MainAppOptions, type MainAppStandIn } from './main-app.js';
 import { EventLog } from './realtime-event-log.js';
 import { startRealtimeSim, type RealtimeSim } from './realtime-server.js';
 import type { RealtimeSimOptions } from './realtime-types.js';
+import { startTwilioRestServer, type StandInMessage, type TwilioRestStandIn } from './twilio-rest.js';
 
 /** A bridge log line, keyed by its message. */
 export type BridgeLogLine = { type: string; [field: string]: unknown };
@@ -29,6 +32,7 @@ const DEMO_API_KEY = 'sk-demo-not-a-real-key';
 export interface DemoStack {
   model: RealtimeSim;
   mainApp: MainAppStandIn;
+  twilioRest: TwilioRestStandIn;
   bridge: BridgeServer;
   runtime: Runtime;
   bridgeUrl: string;
@@ -46,6 +50,12 @@ export interface DemoStackOptions {
   config?: Partial<Record<keyof Config, string>>;
   /** The bridge's port on 127.0.0.1 (default 0: any free port). */
   port?: number;
+  /** Org configs the main app serves instead of the contract's examples. */
+  orgs?: MainAppOptions['orgs'];
+  /** The account's numbers (the only ones it can text from); default: any. */
+  phoneNumbers?: readonly string[];
+  /** Each text as the Twilio stand-in accepts it. */
+  onText?: (message: StandInMessage) => void;
 }
 
 export interface ListeningBridge {
@@ -93,8 +103,10 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
   try {
     const model = await startRealtimeSim({ apiKey: DEMO_API_KEY, clock: options.clock, ...options.model });
     closers.push(() => model.close());
-    const mainApp = await startMainApp();
+    const mainApp = await startMainApp({ orgs: options.orgs });
     closers.push(() => mainApp.close());
+    const twilioRest = await startTwilioRestServer({ clock: options.clock, ...(options.phoneNumbers ? { phoneNumbers: options.phoneNumbers } : {}), onMessage: options.onText });
+    closers.push(() => twilioRest.close());
     const config = testConfig({
       NODE_ENV: 'development',
       OPENAI_API_KEY: DEMO_API_KEY,
@@ -102,12 +114,15 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       APP_URL: mainApp.url,
       LOG_LEVEL: 'info',
       DATA_DIR: dataDir,
+      TWILIO_ACCOUNT_SID: twilioRest.accountSid,
+      TWILIO_AUTH_TOKEN: twilioRest.authToken,
+      TWILIO_API_BASE_URL: twilioRest.baseUrl,
       ...options.config,
     });
     const logger = createLogger(config.LOG_LEVEL, logSink(file, bridgeLog));
     const { bridge, runtime, url, close: closeBridge } = await listenBridge(config, logger, options.clock, options.port);
     closers.push(closeBridge);
-    return { model, mainApp, bridge, runtime, bridgeUrl: url, logFile, bridgeLog, close };
+    return { model, mainApp, twilioRest, bridge, runtime, bridgeUrl: url, logFile, bridgeLog, close };
   } catch (err) {
     await close();
     throw err;
@@ -142,11 +157,12 @@ export interface StreamInstructions {
   parameters: Record<string, string>;
 }
 
-/** POSTs Twilio's voice webhook as Twilio would for an incoming call and reads the `<Connect><Stream>` answer. */
-export async function answerIncomingCall(bridgeUrl: string, orgId: string, form: Record<string, string>): Promise<StreamInstructions> {
-  const res = await fetch(`${bridgeUrl}/twiml/start?orgId=${encodeURIComponent(orgId)}`, {
+/** POSTs Twilio's voice webhook as Twilio would for an incoming call (signed with the auth token) and reads the `<Connect><Stream>` answer. */
+export async function answerIncomingCall(bridgeUrl: string, orgId: string, form: Record<string, string>, authToken: string): Promise<StreamInstructions> {
+  const url = `${bridgeUrl}/twiml/start?orgId=${encodeURIComponent(orgId)}`;
+  const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': computeTwilioSignature(authToken, url, form) },
     body: new URLSearchParams(form).toString(),
   });
   const twiml = await res.text();

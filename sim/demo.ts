@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: one short phone call through the real bridge, with no account or key. Everything runs in this
  * process on 127.0.0.1: the bridge, the stand-in main app (org_luigis from contract/), the stand-in
- * OpenAI Realtime model (scripted) and a simulated Twilio caller. Prints the conversation as it happens, then a
+ * OpenAI Realtime model (scripted), the stand-in Twilio REST API (hang-up, the SMS confirmation) and a simulated
+ * Twilio caller. Prints the conversation as it happens, then a
  * summary; exits 0 when every step happened as expected, 1 with the reason otherwise.
  *
  *   import { runDemo } from '../sim/demo.js';
@@ -14,10 +15,11 @@ import { systemClock } from '../src/clock.js';
 import { DemoCall, type CallObservations } from './demo-call.js';
 import { formatMoney } from '../src/ordering/money.js';
 import { Narrator, seconds } from './demo-narrator.js';
-import { DEMO_CALLER_NUMBER, DEMO_ORG_ID, demoModel } from './demo-script.js';
+import { DEMO_CALLER_NUMBER, DEMO_DIALLED_NUMBER, DEMO_ORG_ID, demoModel } from './demo-script.js';
 import { answerIncomingCall, startDemoStack, type BridgeLogLine, type DemoStack } from './demo-stack.js';
 import { checkDemo, type DemoFacts } from './demo-checks.js';
 import { loadContractExample } from './main-app.js';
+import { computeTwilioSignature } from '../src/twilio/signature.js';
 import type { SimSession } from './realtime-session.js';
 import { startTwilioCall, type SimCall } from './twilio-caller.js';
 
@@ -69,20 +71,33 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const problems: string[] = [];
 
   const work = async () => {
-    const stack = (running.stack = await startDemoStack({ clock, model, removeDataDir: options.keepLogs === false }));
+    const stack = (running.stack = await startDemoStack({
+      clock,
+      model,
+      removeDataDir: options.keepLogs === false,
+      orgs: { [DEMO_ORG_ID]: { ...(loadContractExample('org-config.example.json') as object), sms: { confirmations: true } } },
+      phoneNumbers: [DEMO_DIALLED_NUMBER],
+      onText: (text) => {
+        narrator.say(clock.now(), 'SMS', `to ${text.to} from ${text.from} (${text.segments} segment${text.segments === 1 ? '' : 's'}):`);
+        narrator.detail(text.body);
+      },
+    }));
     narrator.plain(`Voice bridge demo: a phone call to Luigi's Pizzeria (${DEMO_ORG_ID}), all on 127.0.0.1, no account or key needed.`);
-    narrator.plain(`  bridge ${stack.bridgeUrl} · model stand-in ${stack.model.url} · main app stand-in ${stack.mainApp.url}`);
+    narrator.plain(`  bridge ${stack.bridgeUrl} · model stand-in ${stack.model.url} · main app stand-in ${stack.mainApp.url} · Twilio REST stand-in ${stack.twilioRest.baseUrl}`);
     narrator.plain();
     advance('answering the incoming call (TwiML webhook)');
     narrator.startClock(clock.now());
     const callSid = `CA${randomBytes(16).toString('hex')}`;
-    const stream = await answerIncomingCall(stack.bridgeUrl, DEMO_ORG_ID, { CallSid: callSid, From: DEMO_CALLER_NUMBER, To: '+15005550006' });
-    const params = Object.entries(stream.parameters).map(([k, v]) => `${k}=${v}`).join(', ');
+    const { authToken } = stack.twilioRest;
+    const stream = await answerIncomingCall(stack.bridgeUrl, DEMO_ORG_ID, { CallSid: callSid, AccountSid: stack.twilioRest.accountSid, From: DEMO_CALLER_NUMBER, To: DEMO_DIALLED_NUMBER }, authToken);
+    const params = Object.entries(stream.parameters).map(([k, v]) => `${k}=${k === 'callToken' ? '…' : v}`).join(', ');
     narrator.say(clock.now(), 'TWILIO', `POST /twiml/start → <Connect><Stream url="${stream.streamUrl}">`);
     narrator.detail(`parameters: ${params}`);
     advance('connecting the media stream');
     const callStartedAt = clock.now();
-    const call = (running.call = await startTwilioCall({ url: stream.streamUrl, callSid, customParameters: stream.parameters, clock }));
+    const headers = { 'X-Twilio-Signature': computeTwilioSignature(authToken, stream.streamUrl) };
+    const call = (running.call = await startTwilioCall({ url: stream.streamUrl, callSid, customParameters: stream.parameters, headers, clock }));
+    stack.twilioRest.attach(call, { from: DEMO_CALLER_NUMBER, to: DEMO_DIALLED_NUMBER });
     const session = (running.session = await stack.model.nextSession(5000));
     const conversation = (running.conversation = new DemoCall({
       call,
@@ -96,6 +111,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       onStep: advance,
     }));
     await conversation.run();
+    advance('waiting for the SMS confirmation');
+    await stack.twilioRest.waitForRequest((r) => r.resource === 'message' && r.status === 201, 5000);
     advance("reading the bridge's call record");
     running.bridgeRecord = await stack.bridgeLog.waitFor((l) => l.type === 'call record', 3000);
   };
@@ -142,6 +159,7 @@ function collectFacts(running: Running): DemoFacts {
     clears: running.call?.clears.length ?? 0,
     truncations: [...(running.session?.truncations ?? [])],
     orders: running.stack?.mainApp.orders() ?? [],
+    texts: [...(running.stack?.twilioRest.messages ?? [])],
     callEnd: seen.close ? { by: seen.close.by, reason: seen.endReason } : undefined,
     violations: [...(running.call?.violations ?? [])],
     bridgeRecord: running.bridgeRecord,
@@ -175,7 +193,10 @@ function printSummary(narrator: Narrator, facts: DemoFacts, problems: string[], 
   const order = facts.orders[0];
   const subtotal = order ? formatMoney(order.body.subtotalCents, order.body.currency) : '';
   row('order', order ? `${order.orderId} for ${order.body.customer.name} (${order.body.fulfillment.type}), ${subtotal} = ${order.body.subtotalCents} cents; ${facts.orders.length} order(s) at the main app` : 'none');
-  if (facts.callEnd) row('end', `closed by the ${facts.callEnd.by} (bridge reason: ${facts.callEnd.reason ?? 'unknown'})`);
+  const text = facts.texts[0];
+  row('sms', text ? `${facts.texts.length} text to ${text.to} from ${text.from}, ${text.body.length} characters in ${text.segments} segment(s)` : 'none');
+  const closedBy = facts.callEnd?.by === 'twilio' ? "Twilio, on the bridge's REST hang-up" : `the ${facts.callEnd?.by}`;
+  if (facts.callEnd) row('end', `closed by ${closedBy} (bridge reason: ${facts.callEnd.reason ?? 'unknown'})`);
   row('twilio checks', `${facts.violations.length} protocol violation(s) in what the bridge sent`);
   row('duration', `${seconds(durationMs)} in all, starting the stand-ins included`);
   if (logFile) row('bridge logs', logFile);

@@ -23,6 +23,12 @@ export function twilioError(status: number, code: number, message: string): Answ
   return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
 }
 
+/** 400 / 20001 for the first parameter name the resource does not take (the `twilio` package's create options). */
+export function unknownParameter(names: Iterable<string>, allowed: ReadonlySet<string>): Answer | undefined {
+  for (const name of names) if (!allowed.has(name)) return twilioError(400, 20001, `Unknown parameter: ${name}`);
+  return undefined;
+}
+
 export function notFound(path: string): Answer {
   return twilioError(404, 20404, `The requested resource ${path} was not found`);
 }

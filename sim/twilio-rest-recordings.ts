@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../src/clock.js';
 import { fakeSid } from './twilio-inbound.js';
-import { rfc2822, twilioError, type Answer, type RecordingWire } from './twilio-rest-answers.js';
+import { rfc2822, twilioError, unknownParameter, type Answer, type RecordingWire } from './twilio-rest-answers.js';
 import type { StandInCall } from './twilio-rest-calls.js';
 
 export interface StandInRecording {
@@ -32,9 +32,10 @@ const ALLOWED: Record<string, readonly string[] | 'url' | 'any'> = {
 
 /** Form values by name; a repeated name (the package sends `RecordingStatusCallbackEvent` once per event) keeps all. */
 function refusal(form: URLSearchParams): Answer | undefined {
+  const unknown = unknownParameter(form.keys(), new Set(Object.keys(ALLOWED)));
+  if (unknown) return unknown;
   for (const [name, value] of form) {
-    const allowed = ALLOWED[name];
-    if (allowed === undefined) return twilioError(400, 20001, `Unknown parameter: ${name}`);
+    const allowed = ALLOWED[name]!;
     if (allowed === 'url' && !/^https?:\/\/\S+$/.test(value)) return twilioError(400, 20001, `Invalid ${name}: ${value} is not an http(s) URL`);
     if (Array.isArray(allowed)) {
       // Twilio's docs also allow several events in one value, separated by spaces.

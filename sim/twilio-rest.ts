@@ -5,18 +5,18 @@ import type { SimCall } from './twilio-caller.js';
 import { fakeSid } from './twilio-inbound.js';
 import { notFound, twilioError, type Answer } from './twilio-rest-answers.js';
 import { callResource, newCall, reachableCall, updateCall, type CallOptions, type StandInCall } from './twilio-rest-calls.js';
-import { createMessage, type StandInMessage } from './twilio-rest-messages.js';
+import { createMessage, listMessages, type MessagingRules, type StandInMessage } from './twilio-rest-messages.js';
 import { createRecording } from './twilio-rest-recordings.js';
 import { Waiters } from './twilio-waiters.js';
 
 export type { CallOptions, StandInCall } from './twilio-rest-calls.js';
-export type { StandInMessage } from './twilio-rest-messages.js';
+export type { MessagingRules, StandInMessage } from './twilio-rest-messages.js';
 export type { StandInRecording } from './twilio-rest-recordings.js';
 
 /**
  * Stand-in for the Twilio REST API (US1, `api.twilio.com`) with a form body and HTTP Basic `AccountSid:AuthToken`:
- * call updates (`…/Calls/{CallSid}.json`, twilio-rest-calls.ts), messages (`…/Messages.json`, twilio-rest-messages.ts)
- * and call recordings (`…/Calls/{CallSid}/Recordings.json`, twilio-rest-recordings.ts). Every request is recorded in
+ * call updates (`…/Calls/{CallSid}.json`, twilio-rest-calls.ts), messages (`…/Messages.json`: create and list,
+ * twilio-rest-messages.ts) and call recordings (`…/Calls/{CallSid}/Recordings.json`, twilio-rest-recordings.ts). Every request is recorded in
  * arrival order, and `failNext` faults apply to every route.
  */
 export interface RestRequestRecord {
@@ -27,7 +27,7 @@ export interface RestRequestRecord {
   /** Which resource the path names (undefined for a path no route knows). */
   resource: 'call' | 'recording' | 'message' | undefined;
   callSid: string | undefined;
-  /** The form body; a repeated name keeps its last value. */
+  /** The form body (the query string of a GET); a repeated name keeps its last value. */
   params: Record<string, string>;
   authorized: boolean;
   /** HTTP status answered; 0 when a `stall` fault left the request unanswered. */
@@ -35,12 +35,23 @@ export interface RestRequestRecord {
   twilioCode: number | undefined;
 }
 
-export interface TwilioRestStandInOptions {
+export interface TwilioRestStandInOptions extends MessagingRules {
   accountSid?: string;
   authToken?: string;
-  /** The account's phone numbers: when set, a message `From` any other number is refused (21606). */
-  phoneNumbers?: readonly string[];
   clock?: Clock;
+  /** Called for each message Twilio accepted, as it is accepted. */
+  onMessage?: (message: StandInMessage) => void;
+}
+
+/**
+ * A fault for the next request: an answer with `status` (default 500) instead of the real one, or none at all
+ * (`stall`). With `handled`, the request still takes effect first (a message is created, a call updated) and only
+ * its answer is lost, as when Twilio fails after doing the work.
+ */
+export interface RestFault {
+  status?: number;
+  stall?: boolean;
+  handled?: boolean;
 }
 
 export interface TwilioRestStandIn {
@@ -56,8 +67,8 @@ export interface TwilioRestStandIn {
   /** Registers a live simulated call; an update ends its stream, and its hang-up or a bridge close ends the call. */
   attach(call: SimCall, options?: CallOptions): StandInCall;
   call(callSid: string): StandInCall | undefined;
-  /** The next `count` requests (any route) get `status` (default 500); with `stall`, they get no answer at all. */
-  failNext(count: number, fault?: { status?: number; stall?: boolean }): void;
+  /** The next `count` requests (any route) get the fault (default: 500, not handled). */
+  failNext(count: number, fault?: RestFault): void;
   /** The first recorded request matching `predicate` (earlier ones included), waiting for it if needed. */
   waitForRequest(predicate?: (r: RestRequestRecord) => boolean, timeoutMs?: number): Promise<RestRequestRecord>;
   close(): Promise<void>;
@@ -75,6 +86,15 @@ interface Routed {
   resource: RestRequestRecord['resource'];
   accountSid: string | undefined;
   callSid: string | undefined;
+}
+
+/** A request as read: its route, its form (or query) and whether its credentials are the account's. */
+interface Seen {
+  req: IncomingMessage;
+  path: string;
+  routed: Routed;
+  form: URLSearchParams;
+  authorized: boolean;
 }
 
 function route(path: string): Routed {
@@ -111,7 +131,7 @@ export async function startTwilioRestServer(options: TwilioRestStandInOptions = 
   const requests: RestRequestRecord[] = [];
   const messages: StandInMessage[] = [];
   const waiters = new Waiters();
-  const faults: { status: number; stall: boolean }[] = [];
+  const faults: Required<RestFault>[] = [];
 
   function addCall(callSid: string, callOptions: CallOptions = {}): StandInCall {
     const call = newCall(callSid, callOptions, clock.wallNow());
@@ -129,38 +149,54 @@ export async function startTwilioRestServer(options: TwilioRestStandInOptions = 
     return call;
   }
 
-  function answerFor(req: IncomingMessage, path: string, routed: Routed, form: URLSearchParams, authorized: boolean): Answer {
+  const messaging = { accountSid, clock, phoneNumbers: options.phoneNumbers, unsubscribed: options.unsubscribed, landlines: options.landlines };
+
+  function answerFor({ req, path, routed, form, authorized }: Seen): Answer {
     if (!routed.resource) return notFound(path);
-    if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
+    const listing = req.method === 'GET' && routed.resource === 'message';
+    if (req.method !== 'POST' && !listing) return twilioError(405, 20004, 'Method not allowed');
     if (!authorized || routed.accountSid !== accountSid) return twilioError(401, 20003, 'Authenticate');
+    if (listing) return listMessages(form, messaging, messages);
     const params = Object.fromEntries(form);
-    if (routed.resource === 'message') return createMessage(params, { accountSid, clock, phoneNumbers: options.phoneNumbers }, messages);
+    if (routed.resource === 'message') return createAndTell(params);
     const call = reachableCall(calls.get(routed.callSid!), path);
     if (!('callSid' in call)) return call;
     if (routed.resource === 'recording') return createRecording(call, form, accountSid, clock);
     return updateCall(call, params) ?? callResource(call, accountSid, clock);
   }
 
+  function createAndTell(params: Record<string, string>): Answer {
+    const answer = createMessage(params, messaging, messages);
+    if (answer.status === 201) options.onMessage?.(messages.at(-1)!);
+    return answer;
+  }
+
+  /** The answer to send, or undefined for a stalled request. */
+  function respond(seen: Seen, bodyRead: boolean, fault: Required<RestFault> | undefined): Answer | undefined {
+    if (!bodyRead) return twilioError(413, 20413, 'Request entity too large');
+    const real = !fault || fault.handled ? answerFor(seen) : undefined;
+    if (fault?.stall) return undefined;
+    return fault ? twilioError(fault.status, 20000 + fault.status, 'Service temporarily unavailable') : real;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const routed = route(path);
+    const [path = '/', query = ''] = (req.url ?? '/').split('?');
     const body = await readBody(req);
-    const form = new URLSearchParams(body ?? '');
-    const authorized = isAuthorized(req.headers.authorization, accountSid, authToken);
-    const fault = faults.shift();
-    if (fault?.stall) return record(req, path, routed, form, authorized, { status: 0, body: {} });
-    const answer =
-      body === undefined
-        ? twilioError(413, 20413, 'Request entity too large')
-        : fault
-          ? twilioError(fault.status, 20000 + fault.status, 'Service temporarily unavailable')
-          : answerFor(req, path, routed, form, authorized);
-    record(req, path, routed, form, authorized, answer);
+    const seen: Seen = {
+      req,
+      path,
+      routed: route(path),
+      form: new URLSearchParams(req.method === 'GET' ? query : (body ?? '')),
+      authorized: isAuthorized(req.headers.authorization, accountSid, authToken),
+    };
+    const answer = respond(seen, body !== undefined, faults.shift());
+    record(seen, answer ?? { status: 0, body: {} });
+    if (!answer) return;
     if (answer.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
     res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
   }
 
-  function record(req: IncomingMessage, path: string, routed: Routed, form: URLSearchParams, authorized: boolean, answer: Answer): void {
+  function record({ req, path, routed, form, authorized }: Seen, answer: Answer): void {
     requests.push({
       seq: requests.length + 1,
       at: clock.now(),
@@ -194,7 +230,7 @@ export async function startTwilioRestServer(options: TwilioRestStandInOptions = 
     attach,
     call: (callSid) => calls.get(callSid),
     failNext(count, fault = {}) {
-      for (let i = 0; i < count; i++) faults.push({ status: fault.status ?? 500, stall: fault.stall ?? false });
+      for (let i = 0; i < count; i++) faults.push({ status: fault.status ?? 500, stall: fault.stall ?? false, handled: fault.handled ?? false });
     },
     waitForRequest(predicate = () => true, timeoutMs = 5000) {
       return waiters.waitFor(() => requests.find(predicate), timeoutMs, 'a REST request');

@@ -55,6 +55,8 @@ export interface Metrics {
   /** A peer found quiet without closing: `stream` (silence, no-pong) or `model` (no-pong, no-response, handshake). */
   watchdog(peer: 'stream' | 'model', why: string): Counter.Internal;
   rejections(check: RejectedCheck, reason: string): Counter.Internal;
+  /** SMS order confirmations: `sent`, `failed` (reason `twilio_<code>`, `refused`, `expired`) or `skipped` (reason why). */
+  sms(result: 'sent' | 'failed' | 'skipped', reason: string): Counter.Internal;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -89,6 +91,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   }
   const tokenChild = (direction: TokenDirection, modality: TokenModality) => tokenChildren.get(`${direction}/${modality}`)!;
 
+  const sms = counter('sms_total', 'SMS order confirmations by result (sent, failed, skipped) and reason.', ['result', 'reason']);
   const watchdogs = counter('watchdog_total', 'Peers found quiet without closing, by peer (stream, model) and why (silence, no-pong, no-response, handshake).', ['peer', 'why']);
   return {
     registry,
@@ -122,6 +125,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     watchdog: boundedPairChildren((peer, why) => watchdogs.labels(peer, why)),
     transcriptionSeconds: counter('transcription_seconds_total', 'Seconds of caller audio billed for transcription (models priced by duration).'),
     rejections: boundedPairChildren((check, reason) => rejections.labels(check, reason)),
+    sms: boundedPairChildren((result, reason) => sms.labels(result, reason)),
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

@@ -5,7 +5,7 @@ import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import { CallSetupFactory, type OrgBehaviour, type OrgSource } from './bridge/call-setup.js';
 import type { BridgeDeps } from './bridge/deps.js';
 import { CallerLookups, type FetchCustomer } from './bridge/caller-lookups.js';
-import { CallRecords, combinedBacklog, type CallRecordSink } from './bridge/call-records.js';
+import { CallRecords, type CallRecordSink } from './bridge/call-records.js';
 import type { CallControl } from './call/call-types.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -20,7 +20,7 @@ import { MAX_TWILIO_BUFFERED_BYTES } from './ops/bounded-twilio-port.js';
 import { CallRegistry } from './ops/call-registry.js';
 import { InProcessCallLedger, type CallLedger } from './ops/call-ledger.js';
 import { StreamGate } from './ops/stream-gate.js';
-import type { OrderBacklog } from './ops/drain.js';
+import { combinedBacklog, type OrderBacklog } from './ops/drain.js';
 import { Lifecycle } from './ops/lifecycle.js';
 import type { ModelLink } from './realtime/model-link.js';
 import { PrewarmPool } from './realtime/prewarm-pool.js';
@@ -85,7 +85,7 @@ export async function buildServer(input: ServerDeps): Promise<BridgeServer> {
     orgs: input.orgs,
     setup: new CallSetupFactory({ config, clock, watchdogClock: input.watchdogClock ?? systemClock, logger, orgs: input.orgs, behaviour: input.behaviour, openLink: input.openLink, callers }),
     control: input.control,
-    orders: combinedBacklog(input.orders, records),
+    orders: records ? combinedBacklog(input.orders ? [input.orders, records] : [records]) : input.orders,
     records,
     callers,
     metrics: input.metrics ?? createMetrics(),

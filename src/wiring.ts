@@ -21,15 +21,27 @@ import { createOrderingTools } from './ordering/tools.js';
 import type { ServerDeps } from './server.js';
 import { checkModelRetirement, type ModelRetirement } from './realtime/model-retirement.js';
 import { createTwilioRestClient, twilioApiBaseUrl } from './twilio/rest-client.js';
+import { createMetrics } from './metrics.js';
+import { combinedBacklog } from './ops/drain.js';
+import type { RetryPolicy } from './main-app/retry-policy.js';
+import { withOrderTexts } from './sms/order-texts.js';
+import { createSmsSender, type SmsSender } from './sms/sms-sender.js';
 
 export interface Runtime {
   serverDeps: ServerDeps;
   appClient: AppClient;
   submitter: OrderSubmitter;
+  /** SMS order confirmations; only with Twilio credentials. */
+  sms: SmsSender | undefined;
   /** The start-up check of the models' shutdown dates (in the background; it never rejects). */
   modelCheck: Promise<ModelRetirement[]>;
   /** Stops background work (redelivery timers, keep-alive sockets); pending orders stay in the outbox. */
   stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Backoff between attempts of an SMS confirmation (default: the order outbox's redelivery backoff). */
+  smsRetry?: RetryPolicy;
 }
 
 /** Every Realtime and transcription model this configuration can use. */
@@ -38,7 +50,8 @@ function modelsInUse(config: Config): string[] {
 }
 
 /** Builds the production collaborators from the config: main-app client and cache, orders, Twilio REST, ordering. */
-export async function createRuntime(config: Config, logger: Logger, clock: Clock): Promise<Runtime> {
+export async function createRuntime(config: Config, logger: Logger, clock: Clock, options: RuntimeOptions = {}): Promise<Runtime> {
+  const metrics = createMetrics();
   const appClient = appClientFromConfig(config, logger);
   const orgs = createOrgConfigCache({ client: appClient, clock, logger });
   const outbox = new Outbox(join(config.DATA_DIR, 'outbox'), logger);
@@ -48,14 +61,15 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   const records = createCallRecordSender({ client: appClient, outbox, clock, logger });
   const recoveredRecords = await records.start();
   if (recoveredRecords > 0) logger.warn({ records: recoveredRecords }, 'call records from a previous run found in the outbox; delivering them');
-  const control =
+  const rest =
     config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
-      ? new RestCallControl(
-          createTwilioRestClient({ baseUrl: config.TWILIO_API_BASE_URL ?? twilioApiBaseUrl(config.TWILIO_REGION, config.TWILIO_EDGE), accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, logger, clock }),
-          logger,
-        )
+      ? createTwilioRestClient({ baseUrl: config.TWILIO_API_BASE_URL ?? twilioApiBaseUrl(config.TWILIO_REGION, config.TWILIO_EDGE), accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, logger, clock })
       : undefined;
-  if (!control) logger.warn('TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: calls end by closing the stream, and transfer is not offered');
+  const control = rest ? new RestCallControl(rest, logger) : undefined;
+  if (!control) logger.warn('TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: calls end by closing the stream, transfer is not offered, and no SMS confirmations are sent');
+  const sms = rest ? createSmsSender({ twilio: rest, outbox, clock, logger, retry: options.smsRetry, onOutcome: ({ result, reason }) => metrics.sms(result, reason).inc() }) : undefined;
+  const textsLeft = (await sms?.start()) ?? 0;
+  if (textsLeft > 0) logger.warn({ texts: textsLeft }, 'SMS confirmations from a previous run found in the outbox; sending those not sent yet');
   const transferNumber = (org: OrgConfig) => (control ? org.transferNumber : undefined);
   // Recording needs call control (Twilio REST); without it the consent line is not said either.
   const recorded = (org: OrgConfig) => Boolean(control && org.recording?.enabled);
@@ -65,8 +79,11 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     greetingPrompt: (org, { caller }) => greetingInstructions(org, { callerName: caller?.name, recordingNotice: recorded(org) ? recordingNotice(org) : undefined }),
     // add_last_order is offered on every call so the tool list (a prompt-cache prefix) is the same for all of an org's calls.
     toolDefinitions: (org) => [...buildToolDefinitions(org, defaultCartLimits, { lastOrder: true }), ...callToolDefinitions({ transferOffered: Boolean(transferNumber(org)) })],
-    toolsForCall: (org, { context, caller }, events) =>
-      withOrderingEvents(createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, customer: caller, submitter, clock, logger }), events),
+    toolsForCall: (org, { context, caller }, events) => {
+      const tools = createOrderingTools({ org, callSid: context.callSid, callerPhone: context.from, customer: caller, submitter, clock, logger });
+      const texting = sms && org.sms?.confirmations ? withOrderTexts(events, { org, context, placedOrder: tools.submittedOrder, sender: sms, clock, logger }) : events;
+      return withOrderingEvents(tools, texting);
+    },
     transferNumber,
     recorded,
   };
@@ -78,17 +95,20 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
       clock,
       orgs,
       behaviour,
-      orders: submitter,
+      metrics,
+      orders: sms ? combinedBacklog([submitter, sms]) : submitter,
       records,
       fetchCustomer: (orgId, phone) => appClient.fetchCustomer(orgId, phone),
       ...(control ? { control } : {}),
     },
     appClient,
     submitter,
+    sms,
     modelCheck,
     stop: async () => {
       submitter.stop();
       records.stop();
+      sms?.stop();
       await appClient.close();
     },
   };

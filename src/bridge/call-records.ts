@@ -41,13 +41,3 @@ export class CallRecords implements OrderBacklog {
     return this.sink.flush();
   }
 }
-
-/** Several outbox backlogs (orders, call records, texts) seen as one by the drain and /health. */
-export function combinedBacklog(...backlogs: (OrderBacklog | undefined)[]): OrderBacklog | undefined {
-  const present = backlogs.filter((b): b is OrderBacklog => b !== undefined);
-  if (present.length <= 1) return present[0];
-  return {
-    pendingCount: () => present.reduce((sum, b) => sum + b.pendingCount(), 0),
-    flush: async () => (await Promise.all(present.map((b) => b.flush()))).reduce((a, b) => a + b, 0),
-  };
-}

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { AppClient } from './app-client.js';
 import { callRecordKey, parseCallRecordBody, type CallRecordBody, type CallRecordResult } from './call-record.js';
-import { createDeliveryQueue, type FinalVerdict, type Verdict } from './delivery-queue.js';
+import { backgroundSender, createDeliveryQueue, type BackgroundSender, type FinalVerdict, type Verdict } from './delivery-queue.js';
 import { defaultRedeliveryRetry } from './order-submitter.js';
 import type { Outbox, OutboxKind } from './outbox.js';
 import type { RandomSource, RetryPolicy } from './retry-policy.js';
@@ -23,19 +23,8 @@ export interface CallRecordSenderOptions {
   onSettled?: (key: string, verdict: FinalVerdict<CallRecordResult>) => void;
 }
 
-export interface CallRecordSender {
-  /** Prepares the outbox and delivers the records a previous process left. Returns how many were found. */
-  start(): Promise<number>;
-  /**
-   * Stores the record (fsync) and starts delivering it in the background; resolves once stored. Never throws:
-   * 'in-memory' means the disk failed, so the record is retried in this process only.
-   */
-  send(body: CallRecordBody): Promise<'stored' | 'in-memory'>;
-  pendingCount(): number;
-  /** For graceful shutdown: tries every pending record once now. Returns how many remain. */
-  flush(): Promise<number>;
-  stop(): void;
-}
+/** Stores each record (fsync) before delivering it in the background; see BackgroundSender. */
+export type CallRecordSender = BackgroundSender<CallRecordBody>;
 
 /** Call records in the outbox: `<callSid>:record.record.json`. */
 export const callRecordKind: OutboxKind<CallRecordBody> = {
@@ -68,18 +57,12 @@ export function createCallRecordSender(options: CallRecordSenderOptions): CallRe
     ...(options.onSettled ? { onSettled: options.onSettled } : {}),
   });
 
+  const sender = backgroundSender(queue);
   return {
-    start: () => queue.start(),
-
-    async send(body) {
+    ...sender,
+    send(body) {
       if (body.idempotencyKey !== callRecordKey(body.callSid)) log.warn({ key: body.idempotencyKey }, 'call record key is not "<callSid>:record"');
-      const stored = await queue.store(body);
-      queue.enqueue(body, 'immediately');
-      return stored ? 'stored' : 'in-memory';
+      return sender.send(body);
     },
-
-    pendingCount: () => queue.pendingCount(),
-    flush: () => queue.flush(),
-    stop: () => queue.stop(),
   };
 }

@@ -159,3 +159,32 @@ export function createDeliveryQueue<B, R>(options: DeliveryQueueOptions<B, R>): 
     },
   };
 }
+
+/** An outbox kind that is only ever delivered in the background (call records, SMS): stored, then sent at once. */
+export interface BackgroundSender<B> {
+  /** Prepares the outbox and delivers the entries a previous process left. Returns how many were found. */
+  start(): Promise<number>;
+  /**
+   * Stores the entry (fsync) and starts delivering it in the background; resolves once stored. Never throws:
+   * 'in-memory' means the disk failed, so the entry is retried in this process only.
+   */
+  send(body: B): Promise<'stored' | 'in-memory'>;
+  pendingCount(): number;
+  /** For graceful shutdown: tries every pending entry once now. Returns how many remain. */
+  flush(): Promise<number>;
+  stop(): void;
+}
+
+export function backgroundSender<B, R>(queue: DeliveryQueue<B, R>): BackgroundSender<B> {
+  return {
+    start: () => queue.start(),
+    async send(body) {
+      const stored = await queue.store(body);
+      queue.enqueue(body, 'immediately');
+      return stored ? 'stored' : 'in-memory';
+    },
+    pendingCount: () => queue.pendingCount(),
+    flush: () => queue.flush(),
+    stop: () => queue.stop(),
+  };
+}

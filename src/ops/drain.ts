@@ -17,6 +17,17 @@ export interface OrderBacklog {
   flush(): Promise<number>;
 }
 
+/** Several outbox kinds (orders, SMS…) as one backlog: /health counts them all and the shutdown flushes them all. */
+export function combinedBacklog(backlogs: readonly OrderBacklog[]): OrderBacklog {
+  return {
+    pendingCount: () => backlogs.reduce((sum, b) => sum + b.pendingCount(), 0),
+    async flush() {
+      const left = await Promise.all(backlogs.map((b) => b.flush()));
+      return left.reduce((sum, n) => sum + n, 0);
+    },
+  };
+}
+
 /** A live call as the drainer sees it (Call fits). */
 export interface DrainableCall {
   /** Says a last line telling the caller what became of their order, then ends the call. */

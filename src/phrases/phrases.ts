@@ -133,7 +133,7 @@ const DEFAULT_LOCALE: Record<string, string> = {
 };
 
 // ICU puts a narrow no-break space before "AM"; a plain space keeps an SMS in the GSM-7 alphabet (one segment holds 160 characters, not 70).
-const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+export const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 function localClock(language: string, at: Date, timeZone: string): string {
   return plainSpaces(at.toLocaleTimeString(language, { timeZone, hour: 'numeric', minute: '2-digit' }));

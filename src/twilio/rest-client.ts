@@ -5,6 +5,7 @@ import { parseJson } from '../lib/parse.js';
 import { sleep } from '../lib/timing.js';
 import type { Logger } from '../logger.js';
 import { MAX_REST_TWIML_CHARS } from './twiml.js';
+import { messageLookupResult, messageSendResult, type MessageLookupResult, type MessageSendResult, type OutgoingMessage } from './message-answers.js';
 
 /**
  * Twilio REST call control (Twilio's "Update a Call resource"): hang up (`Status=completed`) or replace the running
@@ -14,6 +15,9 @@ import { MAX_REST_TWIML_CHARS } from './twiml.js';
  *   account lives in another region (IE1, AU1…) and must be reached through `api.<edge>.<region>.twilio.com`
  *   (`twilioApiBaseUrl`); told apart so a transfer is never silently skipped.
  * 5xx, 429, network errors and timeouts are retried briefly with backoff.
+ *
+ * Messages (Twilio's "Message resource"): one attempt per `sendMessage`, never retried here; the answer says whether
+ * a retry could double the text (message-answers.ts).
  */
 export type CallUpdateOutcome = 'already-ended' | 'unknown-call';
 export type HangUpResult = 'completed' | CallUpdateOutcome;
@@ -35,6 +39,10 @@ export interface TwilioRestClient {
    * channels. Its sid, or the call's outcome when it is no longer there.
    */
   startRecording(callSid: string): Promise<{ sid: string } | CallUpdateOutcome>;
+  /** Creates one outgoing SMS (`To`, `From`, `Body`): one attempt. */
+  sendMessage(message: OutgoingMessage, signal?: AbortSignal): Promise<MessageSendResult>;
+  /** Looks for a message already created with the same To, From and body (in the newest page of the list). */
+  findMessage(message: OutgoingMessage, signal?: AbortSignal): Promise<MessageLookupResult>;
 }
 
 export interface TwilioRestClientOptions {
@@ -65,6 +73,10 @@ export class TwilioRestError extends Error {
   }
 }
 
+/** A message is created within a call's minutes of its lookup: the newest page is enough. */
+const LOOKUP_PAGE_SIZE = 50;
+/** Errors that mean the connection was never made, so the request cannot have reached Twilio. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 const NOT_IN_PROGRESS = 21220;
 const NOT_FOUND = 20404;
 const SAFE_SID = /^[A-Za-z0-9]{1,64}$/;
@@ -73,6 +85,9 @@ const callResourceSchema = z.object({ sid: z.string(), status: z.string() });
 const recordingResourceSchema = z.object({ sid: z.string().regex(/^RE[0-9a-fA-F]{32}$/), status: z.string() });
 type Resource = z.output<typeof callResourceSchema>;
 const errorBodySchema = z.object({ code: z.number().int(), message: z.string(), more_info: z.string().optional() });
+
+/** One HTTP exchange: the answer, or why there was none and whether the request may have reached Twilio. */
+type Exchange = { kind: 'answer'; status: number; text: string } | { kind: 'no-answer'; reason: string; mayHaveArrived: boolean };
 
 type Attempt =
   | { kind: 'ok'; resource: Resource }
@@ -107,21 +122,30 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   const log = options.logger?.child({ component: 'twilio-rest' });
 
-  async function attempt(url: string, body: string, what: string, resourceSchema: z.ZodType<Resource>): Promise<Attempt> {
+  async function exchange(method: 'GET' | 'POST', url: string, body: string | undefined, signal?: AbortSignal): Promise<Exchange> {
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
       const res = await request(url, {
-        method: 'POST',
-        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        method,
+        headers: { authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) },
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         dispatcher: options.dispatcher,
       });
-      return classify(res.statusCode, await res.body.text(), what, resourceSchema);
+      return { kind: 'answer', status: res.statusCode, text: await res.body.text() };
     } catch (err) {
       const reason = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (err as Error).message;
-      return { kind: 'retry', error: new TwilioRestError(`${what}: ${reason}`, undefined, undefined, true) };
+      return { kind: 'no-answer', reason, mayHaveArrived: !NOT_CONNECTED.has((err as NodeJS.ErrnoException).code ?? '') };
     }
   }
+
+  async function attempt(url: string, body: string, what: string, resourceSchema: z.ZodType<Resource>): Promise<Attempt> {
+    const result = await exchange('POST', url, body);
+    if (result.kind === 'answer') return classify(result.status, result.text, what, resourceSchema);
+    return { kind: 'retry', error: new TwilioRestError(`${what}: ${result.reason}`, undefined, undefined, true) };
+  }
+
+  const messagesUrl = `${baseUrl}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
 
   /** POSTs `form` to the call's resource (`/Calls/{CallSid}{path}`), retrying what may be retried. */
   async function postToCall(callSid: string, path: string, form: Record<string, string>, action: string, resourceSchema: z.ZodType<Resource> = callResourceSchema): Promise<Resource | CallUpdateOutcome> {
@@ -166,6 +190,16 @@ export function createTwilioRestClient(options: TwilioRestClientOptions): Twilio
     async startRecording(callSid) {
       const result = await postToCall(callSid, '/Recordings.json', { RecordingChannels: 'dual' }, 'recording start', recordingResourceSchema);
       return typeof result === 'string' ? result : { sid: result.sid };
+    },
+    async sendMessage({ to, from, body }, signal) {
+      const result = await exchange('POST', messagesUrl, new URLSearchParams({ To: to, From: from, Body: body }).toString(), signal);
+      if (result.kind === 'answer') return messageSendResult(result.status, result.text);
+      return { kind: 'retryable', reason: result.reason, maybeSent: result.mayHaveArrived };
+    },
+    async findMessage(message, signal) {
+      const query = new URLSearchParams({ To: message.to, From: message.from, PageSize: String(LOOKUP_PAGE_SIZE) });
+      const result = await exchange('GET', `${messagesUrl}?${query}`, undefined, signal);
+      return result.kind === 'answer' ? messageLookupResult(result.status, result.text, message) : { kind: 'retryable', reason: result.reason };
     },
   };
 }

@@ -9,11 +9,11 @@ import { systemClock, type Clock } from '../../src/clock.js';
 import { testConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { buildServer, type BridgeServer } from '../../src/server.js';
-import { createRuntime, type Runtime } from '../../src/wiring.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/wiring.js';
 import { startMainApp, type MainAppOptions, type MainAppStandIn } from '../../sim/main-app.js';
 import { startRealtimeSim, type RealtimeSim, type StartRealtimeSimOptions } from '../../sim/realtime-server.js';
 import type { SimCall } from '../../sim/twilio-caller.js';
-import { startTwilioRestServer, type TwilioRestStandIn } from '../../sim/twilio-rest.js';
+import { startTwilioRestServer, type TwilioRestStandIn, type TwilioRestStandInOptions } from '../../sim/twilio-rest.js';
 import { computeTwilioSignature } from '../../src/twilio/signature.js';
 import { dial } from './dial.js';
 import { readStreamTwiml } from '../../sim/demo-stack.js';
@@ -26,8 +26,9 @@ export interface HarnessOptions {
   mainApp?: MainAppOptions;
   config?: Partial<Record<keyof Config, string>>;
   clock?: Clock;
-  /** Start the Twilio REST stand-in and give the bridge its credentials (REST hang-up/transfer, signatures on). */
-  twilioRest?: boolean;
+  /** Start the Twilio REST stand-in (with these options) and give the bridge its credentials (REST hang-up/transfer, SMS, signatures on). */
+  twilioRest?: boolean | TwilioRestStandInOptions;
+  runtime?: RuntimeOptions;
   /** Rewrites the session.update the bridge sends (e.g. to turn interrupt_response off). */
   editSessionUpdate?: (update: SessionUpdateEvent) => SessionUpdateEvent;
 }
@@ -60,7 +61,7 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const model = await startRealtimeSim({ apiKey: 'sk-test', ...options.model });
   const mainApp = await startMainApp(options.mainApp);
-  const twilioRest = options.twilioRest ? await startTwilioRestServer() : undefined;
+  const twilioRest = options.twilioRest ? await startTwilioRestServer(options.twilioRest === true ? {} : options.twilioRest) : undefined;
   const twilioConfig = twilioRest
     ? { TWILIO_ACCOUNT_SID: twilioRest.accountSid, TWILIO_AUTH_TOKEN: twilioRest.authToken, TWILIO_API_BASE_URL: twilioRest.baseUrl }
     : {};
@@ -85,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const logger = createLogger(config.LOG_LEVEL, sink);
-  const runtime = await createRuntime(config, logger, options.clock ?? systemClock);
+  const runtime = await createRuntime(config, logger, options.clock ?? systemClock, options.runtime);
   const clock = options.clock ?? systemClock;
   const edit = options.editSessionUpdate;
   const bridge = await buildServer({

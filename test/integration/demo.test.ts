@@ -30,7 +30,12 @@ describe('npm run demo', () => {
       ['item_cola', 1, 250],
     ]);
     expect(body.customer).toEqual({ name: 'Ana', phone: '+15551230000' });
-    expect(result.callEnd).toEqual({ by: 'bridge', reason: 'agent-hung-up' });
+    // end_call hangs up over Twilio's REST API, and Twilio then ends the stream.
+    expect(result.callEnd).toEqual({ by: 'twilio', reason: 'agent-hung-up' });
+    // One SMS confirmation, from the dialled number, with the order id, items, total and ready time.
+    expect(result.texts).toHaveLength(1);
+    expect(result.texts[0]).toMatchObject({ to: '+15551230000', from: '+15005550006', segments: 1 });
+    expect(result.texts[0]!.body).toMatch(new RegExp(`^Luigi's Pizzeria: order ${result.orders[0]!.orderId} confirmed\\. 2 x Margherita Pizza \\(Large, Mushrooms\\), 1 x Cola\\. Total \\$41\\.50\\. Ready around \\d{1,2}:\\d{2} [AP]M\\.$`));
     expect(result.turnLatenciesMs).toHaveLength(3);
     expect(result.violations).toEqual([]);
     expect(result.bridgeRecord).toMatchObject({ endReason: 'agent-hung-up', bargeIns: 1, turns: 3, orderId: result.orders[0]!.orderId });
@@ -44,7 +49,9 @@ describe('npm run demo', () => {
     has(stamped('TOOL', 'add_item → ok, line 1: 2 × Margherita Pizza (Large, Mushrooms; note: well done) $39.00'));
     has(stamped('TOOL', `submit_order → ok, placed as order ${result.orders[0]!.orderId}, total $41.50`));
     has(/subtotal \$41\.50 \(4150 cents, USD\)/);
-    has(/end_call: once the goodbye had played, the bridge closed the stream/);
+    has(/end_call: once the goodbye had played, the bridge hung up over Twilio's REST API and Twilio closed the stream/);
+    has(stamped('SMS', 'to +15551230000 from +15005550006 (1 segment):'));
+    expect(printed).toContain(`${' '.repeat(16)}${result.texts[0]!.body}`);
     expect(printed.at(-1)).toBe('Demo OK.');
   }, 40_000);
 
@@ -68,7 +75,8 @@ describe('demo checks', () => {
     clears: 1,
     truncations: [{ itemId: 'item_1', contentIndex: 0, audioEndMs: 1200, itemAudioMs: 5000 }],
     orders: [order],
-    callEnd: { by: 'bridge', reason: 'agent-hung-up' },
+    texts: [{ sid: 'SM1', to: '+15551230000', from: '+15005550006', body: "Luigi's Pizzeria: order ord_1 confirmed.", segments: 1, createdAt: new Date(0) }],
+    callEnd: { by: 'twilio', reason: 'agent-hung-up' },
     violations: [],
     bridgeRecord: undefined,
   };
@@ -80,6 +88,8 @@ describe('demo checks', () => {
     expect(checkDemo({ ...passing, orders: [order, order] }, org.greeting)).toEqual(['expected exactly 1 order at the main app, got 2']);
     expect(checkDemo({ ...passing, orders: [{ ...order, body: { ...order.body, subtotalCents: 3900 } }] }, org.greeting)).toEqual(['order subtotal 3900 cents, expected 4150']);
     expect(checkDemo({ ...passing, callEnd: { by: 'caller', reason: 'caller-hung-up' } }, org.greeting)).toEqual([expect.stringMatching(/did not end by the agent/)]);
+    expect(checkDemo({ ...passing, texts: [] }, org.greeting)).toEqual(['expected 1 SMS confirmation of the order to the caller from the dialled number, got 0']);
+    expect(checkDemo({ ...passing, texts: [{ ...passing.texts[0]!, body: 'order ord_2 confirmed.' }] }, org.greeting)).toEqual([expect.stringMatching(/SMS confirmation/)]);
     expect(checkDemo({ ...passing, violations: [{ code: 31951, reason: 'bad streamSid', at: 1 }] }, org.greeting)).toEqual([expect.stringMatching(/1 invalid message/)]);
   });
 });

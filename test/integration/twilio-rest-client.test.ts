@@ -124,3 +124,45 @@ describe('Twilio REST client against the stand-in', () => {
     expect(log).not.toContain(Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64'));
   });
 });
+
+describe('Twilio REST client: messages against the stand-in', () => {
+  const text = { to: '+15551230000', from: '+15005550006', body: "Luigi's Pizzeria: order 42 confirmed." };
+
+  it('sends To, From and Body over HTTP Basic and answers the SM… sid, in one request', async () => {
+    const result = await client().sendMessage(text);
+    expect(result).toEqual({ kind: 'sent', sid: rest.messages[0]!.sid });
+    expect(rest.messages).toMatchObject([{ to: text.to, from: text.from, body: text.body }]);
+    expect(rest.requests).toMatchObject([{ method: 'POST', resource: 'message', authorized: true, params: { To: text.to, From: text.from, Body: text.body } }]);
+  });
+
+  it('a refusal (21610, the recipient replied STOP) comes back as such, in one request', async () => {
+    await rest.close();
+    rest = await startTwilioRestServer({ accountSid: ACCOUNT, authToken: TOKEN, unsubscribed: [text.to] });
+    expect(await client().sendMessage(text)).toEqual({ kind: 'refused', httpStatus: 400, twilioCode: 21610 });
+    expect(rest.requests).toHaveLength(1);
+  });
+
+  it('a 5xx is not retried by the client and says the text may have been sent', async () => {
+    rest.failNext(1, { status: 500, handled: true });
+    expect(await client({ retries: 2 }).sendMessage(text)).toMatchObject({ kind: 'retryable', maybeSent: true });
+    expect(rest.requests).toHaveLength(1);
+  });
+
+  it('a lost answer may have sent the text; a refused connection cannot have', async () => {
+    rest.failNext(1, { stall: true });
+    expect(await client({ timeoutMs: 150 }).sendMessage(text)).toMatchObject({ kind: 'retryable', reason: 'timed out after 150 ms', maybeSent: true });
+    const closed = rest.baseUrl;
+    await rest.close();
+    expect(await createTwilioRestClient({ baseUrl: closed, accountSid: ACCOUNT, authToken: TOKEN }).sendMessage(text)).toMatchObject({ kind: 'retryable', maybeSent: false });
+    rest = await startTwilioRestServer({ accountSid: ACCOUNT, authToken: TOKEN });
+  });
+
+  it('finds a message Twilio created though its answer was lost, and only that one', async () => {
+    rest.failNext(1, { status: 500, handled: true });
+    await client().sendMessage(text);
+    const found = await client().findMessage(text);
+    expect(found).toEqual({ kind: 'found', sid: rest.messages[0]!.sid, status: 'queued' });
+    expect(rest.requests.at(-1)).toMatchObject({ method: 'GET', params: { To: text.to, From: text.from, PageSize: '50' } });
+    expect(await client().findMessage({ ...text, body: 'order 43' })).toEqual({ kind: 'absent' });
+  });
+});

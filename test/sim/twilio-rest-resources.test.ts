@@ -88,6 +88,9 @@ describe('Twilio REST stand-in: Messages', () => {
     [{ To: '555-123-0001', From: '+15559870002', Body: 'hi' }, 21211],
     [{ To: '+15551230001', From: 'Luigis', Body: 'hi' }, 21212],
     [{ To: '+15551230001', From: '+15559870002', Body: 'x'.repeat(1601) }, 21617],
+    [{ To: 'anonymous', From: '+15559870002', Body: 'hi' }, 21211],
+    [{ To: '+15559870002', From: '+15559870002', Body: 'hi' }, 21266],
+    [{ To: '+15551230001', From: '+15559870002', Body: 'hi', Message: 'hi' }, 20001],
   ])('refuses %j with 400 / %i and sends nothing', async (fields, code) => {
     const { status, body } = await sms(fields);
     expect(status).toBe(400);
@@ -110,6 +113,63 @@ describe('Twilio REST stand-in: Messages', () => {
     expect((await sms({ To: '+15551230001', From: '+15550000000', Body: 'hi' })).body.code).toBe(21606);
     expect((await sms({ To: '+15551230001', From: '+15559870002', Body: 'hi' })).status).toBe(201);
     expect((await sms({ To: '+15551230001', From: '+15559870002', Body: 'hi' }, 'wrong')).body.code).toBe(20003);
+  });
+});
+
+describe('Twilio REST stand-in: who can be texted', () => {
+  it('refuses a landline (21614) and a recipient who replied STOP (21610), and sends nothing', async () => {
+    await rest.close();
+    rest = await startTwilioRestServer({ accountSid: ACCOUNT, authToken: TOKEN, landlines: ['+15551230003'], unsubscribed: ['+15551230004'] });
+    expect((await sms({ To: '+15551230003', From: '+15559870002', Body: 'hi' })).body).toMatchObject({ code: 21614, status: 400 });
+    expect((await sms({ To: '+15551230004', From: '+15559870002', Body: 'hi' })).body).toMatchObject({ code: 21610, status: 400 });
+    expect(rest.messages).toEqual([]);
+  });
+
+  it('tells onMessage about each message it accepted, as it accepts it', async () => {
+    await rest.close();
+    const told: string[] = [];
+    rest = await startTwilioRestServer({ accountSid: ACCOUNT, authToken: TOKEN, onMessage: (m) => told.push(`${m.to} ${m.body}`) });
+    await sms({ To: '+15551230001', From: '+15559870002', Body: 'first' });
+    await sms({ To: '+15551230001', From: '+15559870002' });
+    expect(told).toEqual(['+15551230001 first']);
+  });
+});
+
+describe('Twilio REST stand-in: listing Messages', () => {
+  async function list(query: string, token = TOKEN) {
+    const res = await fetch(`${rest.baseUrl}${ACCOUNT_PATH}/Messages.json?${query}`, {
+      headers: { authorization: 'Basic ' + Buffer.from(`${ACCOUNT}:${token}`).toString('base64') },
+    });
+    return { status: res.status, body: (await res.json()) as { messages?: Array<Record<string, unknown>>; code?: number; page_size?: number; next_page_uri?: unknown } };
+  }
+
+  it('lists the messages between two numbers, newest first, one page as the twilio package reads it', async () => {
+    await sms({ To: '+15551230001', From: '+15559870002', Body: 'one' });
+    await sms({ To: '+15551230009', From: '+15559870002', Body: 'elsewhere' });
+    await sms({ To: '+15551230001', From: '+15559870002', Body: 'two' });
+    const { status, body } = await list('To=%2B15551230001&From=%2B15559870002&PageSize=20');
+    expect(status).toBe(200);
+    expect(body.messages!.map((m) => m.body)).toEqual(['two', 'one']);
+    expect(body.messages![0]).toMatchObject({ to: '+15551230001', from: '+15559870002', status: 'queued', direction: 'outbound-api' });
+    expect(body).toMatchObject({ page_size: 20, next_page_uri: null, page: 0 });
+    expect(rest.requests.at(-1)).toMatchObject({ method: 'GET', resource: 'message', status: 200, params: { To: '+15551230001', PageSize: '20' } });
+  });
+
+  it('needs auth, and refuses an unknown filter or a page size over 1000 (400 / 20001)', async () => {
+    expect((await list('To=%2B15551230001', 'wrong')).body.code).toBe(20003);
+    expect((await list('Body=one')).body.code).toBe(20001);
+    expect((await list('PageSize=1001')).body.code).toBe(20001);
+  });
+});
+
+describe('Twilio REST stand-in: faults after the work is done', () => {
+  it('with handled, creates the message and still answers the fault', async () => {
+    rest.failNext(1, { status: 500, handled: true });
+    expect((await sms({ To: '+15551230001', From: '+15559870002', Body: 'hi' })).status).toBe(500);
+    expect(rest.messages).toHaveLength(1);
+    rest.failNext(1, { status: 500 });
+    expect((await sms({ To: '+15551230001', From: '+15559870002', Body: 'hi' })).status).toBe(500);
+    expect(rest.messages).toHaveLength(1);
   });
 });
 

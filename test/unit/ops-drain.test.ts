@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
-import { createDrainer, type DrainableCall } from '../../src/ops/drain.js';
+import { combinedBacklog, createDrainer, type DrainableCall } from '../../src/ops/drain.js';
 import { Lifecycle } from '../../src/ops/lifecycle.js';
 
 class FakeCall implements DrainableCall {
@@ -108,5 +108,16 @@ describe('createDrainer', () => {
     const failing = setup({ ordersLeft: 3, flushFails: true });
     expect((await failing.drainer.drain()).ordersPending).toBe(3);
     expect(failing.steps).toEqual(['flush', 'app.close']);
+  });
+});
+
+describe('combinedBacklog', () => {
+  it('counts and flushes every outbox kind (orders and SMS alike)', async () => {
+    const flushed: string[] = [];
+    const kind = (name: string, pending: number, left: number) => ({ pendingCount: () => pending, flush: async () => (flushed.push(name), left) });
+    const backlog = combinedBacklog([kind('orders', 2, 1), kind('sms', 3, 0)]);
+    expect(backlog.pendingCount()).toBe(5);
+    expect(await backlog.flush()).toBe(1);
+    expect(flushed).toEqual(['orders', 'sms']);
   });
 });
