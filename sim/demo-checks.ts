@@ -1,5 +1,5 @@
 /** What the demo call must have shown, checked on what was observed (not on what was printed). */
-import type { RecordedOrder } from './main-app.js';
+import type { RecordedCallRecord, RecordedOrder } from './main-app.js';
 import { DEMO_CALLER_NUMBER, DEMO_DIALLED_NUMBER } from './demo-script.js';
 import type { StandInMessage } from './twilio-rest.js';
 import type { TruncationRecord } from './realtime-types.js';
@@ -24,6 +24,10 @@ export interface DemoFacts {
   texts: StandInMessage[];
   /** The bridge's `call record` log line. */
   bridgeRecord: Record<string, unknown> | undefined;
+  /** Call records the main-app stand-in stored. */
+  appRecords: RecordedCallRecord[];
+  /** When each recording the Twilio stand-in started was asked for. */
+  recordings: number[];
 }
 
 export function checkDemo(facts: DemoFacts, expectedGreeting: string): string[] {
@@ -41,6 +45,11 @@ export function checkDemo(facts: DemoFacts, expectedGreeting: string): string[] 
   if (facts.callEnd?.by !== 'twilio' || facts.callEnd.reason !== 'agent-hung-up') {
     problems.push(`the call did not end by the agent hanging up (${facts.callEnd ? `${facts.callEnd.by}, ${facts.callEnd.reason}` : 'still open'})`);
   }
+  const record = facts.appRecords[0]?.body;
+  if (facts.appRecords.length !== 1 || record?.outcome !== 'order-placed' || record.orderId !== orderId || !record.summary) {
+    problems.push(`expected 1 call record at the app with the order and a summary, got ${facts.appRecords.length}${record ? ` (${record.outcome})` : ''}`);
+  }
+  if (facts.recordings.length !== 1 || !record?.recording) problems.push(`expected 1 recording, started after the consent line, in the call record; got ${facts.recordings.length}`);
   if (facts.violations.length > 0) problems.push(`the bridge sent Twilio ${facts.violations.length} invalid message(s): ${facts.violations[0]!.reason}`);
   return problems;
 }

@@ -6,7 +6,7 @@
 import { textsOf, type ModelContext } from './realtime-context.js';
 import type { Clock } from '../src/clock.js';
 import { formatMoney } from '../src/ordering/money.js';
-import { callTool, say } from './realtime-responder.js';
+import { callTool, say, write } from './realtime-responder.js';
 import type { Responder, ResponderResult, TranscriptContext } from './realtime-types.js';
 
 export const DEMO_ORG_ID = 'org_luigis';
@@ -70,10 +70,26 @@ export function parseToolOutput(output: string): ToolOutput {
   }
 }
 
-/** The greeting the bridge asked for: its note before the response (the latest system message) quotes the org's greeting. */
+/**
+ * The greeting the bridge asked for: its note before the response (the latest system message) quotes the org's
+ * greeting at its end, after the recording notice when the call is recorded.
+ */
 export function quotedGreeting(context: ModelContext): string {
-  const note = textsOf(context, 'system').at(-1);
-  return /"([^"]+)"\s*$/.exec(note ?? '')?.[1] ?? 'Hello, thanks for calling!';
+  const note = textsOf(context, 'system').at(-1) ?? '';
+  const greeting = /"([^"]+)"\s*$/.exec(note)?.[1] ?? 'Hello, thanks for calling!';
+  const notice = /recording notice, word for word: "([^"]+)"/.exec(note)?.[1];
+  return notice ? `${notice} ${greeting}` : greeting;
+}
+
+/** The after-call summary (a text response outside the conversation), from what the tools answered. */
+function summary(outputs: readonly { callId: string; output: string }[]): ResponderResult {
+  const added = outputs.filter((o) => o.callId === CALL_IDS.addPizza || o.callId === CALL_IDS.addCola).map((o) => parseToolOutput(o.output)).at(-1);
+  const submitted = outputs.find((o) => o.callId === CALL_IDS.submit);
+  const placed = submitted && parseToolOutput(submitted.output);
+  if (!added?.order || placed?.ok !== true) return [write('Ana called; no order was placed.')];
+  const lines = (added.order.lines ?? []).map((l) => l.description ?? '').join(' and ');
+  const total = formatMoney(added.order.subtotal_cents ?? 0, added.order.currency ?? 'USD');
+  return [write(`Ana ordered ${lines} for pickup, ${total}; order ${placed.order_id ?? 'received'}.`)];
 }
 
 function readBack(added: ToolOutput): ResponderResult {
@@ -104,6 +120,7 @@ export function demoModel(clock: Clock): DemoModel {
   const responseStartedAt = new Map<number, number>();
   const responder: Responder = (ctx) => {
     responseStartedAt.set(ctx.responseIndex, clock.now());
+    if (ctx.outOfBand) return summary(ctx.functionOutputs);
     if (ctx.trigger === 'client' && ctx.responseIndex === 0) return [say(quotedGreeting(ctx.context), GREETING_MS)];
     const submitted = ctx.newFunctionOutputs.find((o) => o.callId === CALL_IDS.submit);
     if (submitted) return goodbye(parseToolOutput(submitted.output));

@@ -14,11 +14,12 @@ import { pathToFileURL } from 'node:url';
 import { systemClock } from '../src/clock.js';
 import { DemoCall, type CallObservations } from './demo-call.js';
 import { formatMoney } from '../src/ordering/money.js';
+import { phrase } from '../src/phrases/phrases.js';
 import { Narrator, seconds } from './demo-narrator.js';
 import { DEMO_CALLER_NUMBER, DEMO_DIALLED_NUMBER, DEMO_ORG_ID, demoModel } from './demo-script.js';
 import { answerIncomingCall, startDemoStack, type BridgeLogLine, type DemoStack } from './demo-stack.js';
 import { checkDemo, type DemoFacts } from './demo-checks.js';
-import { loadContractExample } from './main-app.js';
+import { loadContractExample, type RecordedCallRecord } from './main-app.js';
 import { computeTwilioSignature } from '../src/twilio/signature.js';
 import type { SimSession } from './realtime-session.js';
 import { startTwilioCall, type SimCall } from './twilio-caller.js';
@@ -52,6 +53,7 @@ interface Running {
   session?: SimSession;
   conversation?: DemoCall;
   bridgeRecord?: BridgeLogLine;
+  appRecords?: RecordedCallRecord[];
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -75,7 +77,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       clock,
       model,
       removeDataDir: options.keepLogs === false,
-      orgs: { [DEMO_ORG_ID]: { ...(loadContractExample('org-config.example.json') as object), sms: { confirmations: true } } },
+      orgs: { [DEMO_ORG_ID]: { ...(loadContractExample('org-config.example.json') as object), sms: { confirmations: true }, recording: { enabled: true } } },
       phoneNumbers: [DEMO_DIALLED_NUMBER],
       onText: (text) => {
         narrator.say(clock.now(), 'SMS', `to ${text.to} from ${text.from} (${text.segments} segment${text.segments === 1 ? '' : 's'}):`);
@@ -98,6 +100,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const headers = { 'X-Twilio-Signature': computeTwilioSignature(authToken, stream.streamUrl) };
     const call = (running.call = await startTwilioCall({ url: stream.streamUrl, callSid, customParameters: stream.parameters, headers, clock }));
     stack.twilioRest.attach(call, { from: DEMO_CALLER_NUMBER, to: DEMO_DIALLED_NUMBER });
+    void stack.twilioRest.waitForRequest((r) => r.resource === 'recording' && r.callSid === callSid, DEFAULT_TIMEOUT_MS).then(
+      (r) => narrator.say(r.at, 'TWILIO', `recording started over REST (${r.params.RecordingChannels} channels), after the consent line was heard`),
+      () => undefined,
+    );
     const session = (running.session = await stack.model.nextSession(5000));
     const conversation = (running.conversation = new DemoCall({
       call,
@@ -115,6 +121,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     await stack.twilioRest.waitForRequest((r) => r.resource === 'message' && r.status === 201, 5000);
     advance("reading the bridge's call record");
     running.bridgeRecord = await stack.bridgeLog.waitFor((l) => l.type === 'call record', 3000);
+    advance("waiting for the call record at the restaurant's app");
+    const [appRecord] = (running.appRecords = await stack.mainApp.waitForCallRecords(1, 10_000));
+    const record = appRecord!.body;
+    narrator.say(clock.now(), 'APP', `call record stored: ${record.outcome}, order ${record.orderId ?? 'none'}, ${record.transcript.length} transcript lines, recording ${record.recording?.sid ?? 'none'}, ~$${record.usage.estimatedCostUsd.toFixed(3)}`);
+    if (record.summary) narrator.detail(`summary (written by the model after the call): ${record.summary}`);
   };
 
   const attempt = work();
@@ -163,6 +174,8 @@ function collectFacts(running: Running): DemoFacts {
     callEnd: seen.close ? { by: seen.close.by, reason: seen.endReason } : undefined,
     violations: [...(running.call?.violations ?? [])],
     bridgeRecord: running.bridgeRecord,
+    appRecords: running.appRecords ?? [],
+    recordings: running.stack?.twilioRest.requests.filter((r) => r.resource === 'recording' && r.status === 201).map((r) => r.at) ?? [],
   };
 }
 
@@ -171,8 +184,9 @@ async function closeAll(running: Running): Promise<void> {
   await running.stack?.close();
 }
 
+/** The bridge's own consent line (the org gives none), then the org's greeting. */
 function expectedGreeting(): string {
-  return (loadContractExample('org-config.example.json') as { greeting: string }).greeting;
+  return `${phrase('en', 'recordingConsent')} ${(loadContractExample('org-config.example.json') as { greeting: string }).greeting}`;
 }
 
 function printSummary(narrator: Narrator, facts: DemoFacts, problems: string[], durationMs: number, logFile: string | undefined): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDemo, EXPECTED_SUBTOTAL_CENTS, type DemoFacts } from '../../sim/demo-checks.js';
 import { readStreamTwiml } from '../../sim/demo-stack.js';
 import { runDemo } from '../../sim/demo.js';
-import { loadContractExample, type RecordedOrder } from '../../sim/main-app.js';
+import { loadContractExample, type RecordedCallRecord, type RecordedOrder } from '../../sim/main-app.js';
 import { connectStreamTwiml } from '../../src/twilio/twiml.js';
 
 const org = loadContractExample('org-config.example.json') as { greeting: string };
@@ -15,7 +15,7 @@ describe('npm run demo', () => {
 
     expect(result.problems).toEqual([]);
     expect(result.ok).toBe(true);
-    expect(result.greeting?.text).toBe(org.greeting);
+    expect(result.greeting?.text).toBe(`This call may be recorded. ${org.greeting}`);
     // Barge-in: Twilio got a clear and the model a truncate short of the whole answer.
     expect(result.clears).toBe(1);
     expect(result.truncations).toHaveLength(1);
@@ -39,11 +39,20 @@ describe('npm run demo', () => {
     expect(result.turnLatenciesMs).toHaveLength(3);
     expect(result.violations).toEqual([]);
     expect(result.bridgeRecord).toMatchObject({ endReason: 'agent-hung-up', bargeIns: 1, turns: 3, orderId: result.orders[0]!.orderId });
+    // The record at the app: the outcome, the order, the model's summary and the recording started after the consent line.
+    expect(result.appRecords).toHaveLength(1);
+    const record = result.appRecords[0]!.body;
+    expect(record).toMatchObject({ outcome: 'order-placed', orderId: result.orders[0]!.orderId, endReason: 'agent-hung-up', recording: { channels: 2 } });
+    expect(record.summary).toBe(`Ana ordered 2 × Margherita Pizza (Large, Mushrooms; note: well done) and 1 × Cola for pickup, $41.50; order ${result.orders[0]!.orderId}.`);
+    expect(result.recordings).toHaveLength(1);
 
     // The printed conversation, with timestamps.
     expect(printed).toEqual(result.lines);
     const has = (pattern: RegExp) => expect(printed.some((line) => pattern.test(line)), String(pattern)).toBe(true);
-    has(stamped('AGENT', org.greeting));
+    has(stamped('AGENT', `This call may be recorded. ${org.greeting}`));
+    has(stamped('TWILIO', 'recording started over REST (dual channels), after the consent line was heard'));
+    has(stamped('APP', `call record stored: order-placed, order ${result.orders[0]!.orderId}`));
+    has(/summary \(written by the model after the call\): Ana ordered/);
     has(stamped('CALLER', 'Do you have pizza?'));
     has(/^\[\s*\d+\.\d\ds\] \(barge-in: /);
     has(stamped('TOOL', 'add_item → ok, line 1: 2 × Margherita Pizza (Large, Mushrooms; note: well done) $39.00'));
@@ -79,6 +88,8 @@ describe('demo checks', () => {
     callEnd: { by: 'twilio', reason: 'agent-hung-up' },
     violations: [],
     bridgeRecord: undefined,
+    appRecords: [{ idempotencyKey: 'CA1:record', body: { outcome: 'order-placed', orderId: 'ord_1', summary: 'Ana ordered.', recording: { sid: 'RE1', channels: 2 } } } as RecordedCallRecord],
+    recordings: [1000],
   };
 
   it('passes a complete run and names each missing piece', () => {
@@ -90,6 +101,8 @@ describe('demo checks', () => {
     expect(checkDemo({ ...passing, callEnd: { by: 'caller', reason: 'caller-hung-up' } }, org.greeting)).toEqual([expect.stringMatching(/did not end by the agent/)]);
     expect(checkDemo({ ...passing, texts: [] }, org.greeting)).toEqual(['expected 1 SMS confirmation of the order to the caller from the dialled number, got 0']);
     expect(checkDemo({ ...passing, texts: [{ ...passing.texts[0]!, body: 'order ord_2 confirmed.' }] }, org.greeting)).toEqual([expect.stringMatching(/SMS confirmation/)]);
+    expect(checkDemo({ ...passing, appRecords: [] }, org.greeting)).toEqual(['expected 1 call record at the app with the order and a summary, got 0', expect.stringMatching(/expected 1 recording/)]);
+    expect(checkDemo({ ...passing, recordings: [] }, org.greeting)).toEqual([expect.stringMatching(/expected 1 recording, started after the consent line, in the call record; got 0/)]);
     expect(checkDemo({ ...passing, violations: [{ code: 31951, reason: 'bad streamSid', at: 1 }] }, org.greeting)).toEqual([expect.stringMatching(/1 invalid message/)]);
   });
 });
