@@ -45,11 +45,7 @@ export function recordOutcome(endReason: string, after: Pick<AfterCall, 'orderSe
 export function endedCallRecord({ context, startedAt, endedAt, language, report, after }: EndedCall): CallRecordBody {
   const { tokens } = report;
   return {
-    orgId: context.orgId,
-    callSid: context.callSid,
-    idempotencyKey: callRecordKey(context.callSid),
-    from: context.from || null,
-    to: context.to || 'unknown',
+    ...whoCalled(context),
     startedAt: startedAt.toISOString(),
     endedAt: endedAt.toISOString(),
     durationSeconds: Math.max(0, Math.round((endedAt.getTime() - startedAt.getTime()) / 100) / 10),
@@ -78,14 +74,17 @@ export function endedCallRecord({ context, startedAt, endedAt, language, report,
   };
 }
 
+/** The call's identity in the record: a withheld caller ID is null; `to` is always given by Twilio. */
+function whoCalled(call: { orgId: string; callSid: string; from?: string | undefined; to?: string | undefined }) {
+  return { orgId: call.orgId, callSid: call.callSid, idempotencyKey: callRecordKey(call.callSid), from: call.from || null, to: call.to || 'unknown' };
+}
+
+const NO_TOKENS = { audioInputTokens: 0, audioOutputTokens: 0, textInputTokens: 0, textOutputTokens: 0, cachedInputTokens: 0 };
+
 export function refusedCallRecord(refused: RefusedCall): CallRecordBody {
   const at = refused.at.toISOString();
   return {
-    orgId: refused.orgId,
-    callSid: refused.callSid,
-    idempotencyKey: callRecordKey(refused.callSid),
-    from: refused.from || null,
-    to: refused.to || 'unknown',
+    ...whoCalled(refused),
     startedAt: at,
     endedAt: at,
     durationSeconds: 0,
@@ -98,7 +97,7 @@ export function refusedCallRecord(refused: RefusedCall): CallRecordBody {
     bargeIns: 0,
     transferred: false,
     latency: { greetingMs: null, turnP50Ms: null, turnP95Ms: null },
-    usage: { model: refused.model, audioInputTokens: 0, audioOutputTokens: 0, textInputTokens: 0, textOutputTokens: 0, cachedInputTokens: 0, transcriptionSeconds: 0, estimatedCostUsd: 0 },
+    usage: { model: refused.model, ...NO_TOKENS, transcriptionSeconds: 0, estimatedCostUsd: 0 },
     recording: null,
   };
 }

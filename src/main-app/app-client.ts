@@ -8,7 +8,7 @@ import { classifyCustomerResponse, type CustomerResult } from './customer.js';
 import { parseJson, sendRequest, type HttpOutcome } from './http-transport.js';
 import { parseOrgConfig, type OrgConfig } from './org-config.js';
 import { backoffDelay, canRetry, type RandomSource, type RetryPolicy } from './retry-policy.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../lib/timing.js';
 import type { SubmitOrderBody } from './submit-order-body.js';
 
 export type OrgConfigResult =

@@ -4,7 +4,7 @@ import type { AppClient, SubmitResult } from './app-client.js';
 import { createDeliveryQueue, type Verdict } from './delivery-queue.js';
 import type { Outbox, OutboxKind } from './outbox.js';
 import { backoffDelay, canRetry, type RandomSource, type RetryPolicy } from './retry-policy.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../lib/timing.js';
 import { parseSubmitOrderBody, type SubmitOrderBody } from './submit-order-body.js';
 
 export type SubmitOutcome =
