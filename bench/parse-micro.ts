@@ -69,7 +69,7 @@ const callerRows: MicroRow[] = [
     name: 'string path: toString + parseTwilioMessage + string append',
     run: () => {
       const parsed = parseTwilioMessage(twilioFrame.toString());
-      return parsed.ok && parsed.message.event === 'media' ? appendAudio(`b${++appendSeq}`, parsed.message.payload).length : 0;
+      return parsed.ok && parsed.message.event === 'media' ? appendAudio(`b${++appendSeq}`, parsed.message.payload as string).length : 0;
     },
   },
   { name: 'fast: TwilioMediaReader.read + AppendFrameBuilder.build', run: () => plainAppend.build(mediaReader.read(twilioFrame)!.payload).length },

@@ -17,7 +17,7 @@ const TAIL = asciiBytes('"}');
 
 export class AppendFrameBuilder {
   private readonly idHead: Buffer | undefined;
-  /** Frames built so far; the last one's event id is `<prefix><sent>`. */
+  /** The last frame's event number: its event id is `<prefix><sent>` (frames built so far, unless numbered by the caller). */
   sent = 0;
 
   constructor(readonly eventIdPrefix?: string) {
@@ -26,8 +26,9 @@ export class AppendFrameBuilder {
     this.idHead = asciiBytes(`${TYPE_HEAD},"event_id":"${eventIdPrefix}`);
   }
 
-  build(audioBase64: Uint8Array): Buffer {
-    const n = ++this.sent;
+  /** `eventNumber`: the id's number, when the caller numbers its events itself; by default the next one. */
+  build(audioBase64: Uint8Array, eventNumber = this.sent + 1): Buffer {
+    const n = (this.sent = eventNumber);
     const idHead = this.idHead;
     if (idHead === undefined) return joinBytes(PLAIN_HEAD, audioBase64, TAIL);
     const digitsEnd = idHead.length + digitCount(n);

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { base64ByteLength } from '../audio.js';
 
 /**
  * Byte-level pieces of the fast paths: read fixed JSON text in a received frame (a `Buffer`) and write JSON text
@@ -151,6 +152,11 @@ export function isPlainAscii(text: string): boolean {
     if (c > 0xff || PLAIN_ASCII[c] !== 1) return false;
   }
   return true;
+}
+
+/** Decoded size of base64 text given as a string or as its bytes, without decoding it. */
+export function base64Size(base64: string | Buffer): number {
+  return typeof base64 === 'string' ? base64ByteLength(base64) : base64DecodedBytes(base64, 0, base64.length);
 }
 
 /** Decoded size of the base64 text `buf[start, end)`, from its length and padding, without decoding it. */
