@@ -16,6 +16,8 @@ import { activeCalls, startTarget, stopTarget, type RunningTarget, type TargetEn
 
 export interface ScenarioSettings {
   calls: number;
+  /** Which of the repeated runs at this N (0 for the first); targets of one run are measured back to back. */
+  run?: number;
   seconds: number;
   rampSeconds: number;
   warmupSeconds: number;
@@ -38,6 +40,7 @@ export interface FrameCounts {
 export interface ScenarioResult {
   target: TargetKind;
   calls: number;
+  run: number;
   seconds: number;
   callsStarted: number;
   callsFailed: number;
@@ -50,10 +53,18 @@ export interface ScenarioResult {
   overheadMs: { greeting: LatencySummary; turn: LatencySummary };
   server: {
     cpuMsPerCallSecond: number;
+    /** The part of it spent in the kernel (socket reads and writes, mostly). */
+    systemMsPerCallSecond: number;
     cpuPercent: number;
     rssIdleMB: number;
+    /** Peak RSS in the window (sampled every second). */
     rssMB: number;
+    /** Median RSS in the window: the steady state. */
+    rssSteadyMB: number;
+    /** (peak − idle) ÷ calls. */
     rssPerCallKB: number;
+    /** (steady − idle) ÷ calls. */
+    rssSteadyPerCallKB: number;
     /** Null when the target's probe did not answer (overloaded). */
     eventLoop: LoopDelay | null;
     /** Lines the target wrote to stdout/stderr (LOG_LEVEL=warn) during the scenario, and the last few. */
@@ -100,6 +111,13 @@ type ModelReport = ModelProbeReport & { openSessions: number };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const summary = (s: HistogramSnapshot) => LatencyHistogram.from(s).summary();
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 function frameCounts(sent: number, delivered: number, duplicated: number, unstamped: number): FrameCounts {
   return { sent, delivered, lost: Math.max(0, sent - delivered), duplicated, unstamped };
@@ -157,6 +175,7 @@ interface WindowSamples {
   begin: Record<'server' | 'callers' | 'model', ProcSample> & { machine: MachineSample };
   end: WindowSamples['begin'];
   rssPeakKB: number;
+  rssSteadyKB: number;
   serverLoop: LoopDelay | null;
   callersLoop: LoopDelay;
   modelLoop: LoopDelay;
@@ -183,15 +202,17 @@ async function measureWindow(seconds: number, p: Processes, active: () => Promis
   const activeAtWindow = await active();
   const begin = sampleAll(p);
   log(`  ${kind}: measuring for ${seconds} s`);
-  let rssPeakKB = begin.server.rssKB;
+  const rss = [begin.server.rssKB];
   for (let left = seconds * 1000; left > 0; left -= 1000) {
     await sleep(Math.min(1000, left));
-    rssPeakKB = Math.max(rssPeakKB, sampleProc(p.server.pid).rssKB);
+    rss.push(sampleProc(p.server.pid).rssKB);
   }
   const end = sampleAll(p);
+  const rssPeakKB = Math.max(...rss);
+  const rssSteadyKB = median(rss);
   const [callersLoop, modelLoop] = await Promise.all([p.callers.call<LoopDelay>('measure', { on: false }), p.model.call<LoopDelay>('measure', { on: false })]);
   const serverLoop = await p.server.call<LoopDelay>('loopRead', undefined, 15_000).catch(() => null);
-  return { begin, end, rssPeakKB, serverLoop, callersLoop, modelLoop, activeAtWindow };
+  return { begin, end, rssPeakKB, rssSteadyKB, serverLoop, callersLoop, modelLoop, activeAtWindow };
 }
 
 function assemble(kind: TargetKind, settings: ScenarioSettings, s: ServerSamples, c: CallersReport, m: ModelReport): ScenarioResult {
@@ -205,6 +226,7 @@ function assemble(kind: TargetKind, settings: ScenarioSettings, s: ServerSamples
   const result: Omit<ScenarioResult, 'withinBudget'> = {
     target: kind,
     calls: settings.calls,
+    run: settings.run ?? 0,
     seconds: round(windowSeconds, 1),
     callsStarted: c.calls.started,
     callsFailed: c.calls.failedStarts,
@@ -218,10 +240,13 @@ function assemble(kind: TargetKind, settings: ScenarioSettings, s: ServerSamples
     overheadMs: { greeting: summary(c.greetingOverhead), turn: summary(c.turnOverhead) },
     server: {
       cpuMsPerCallSecond: round((end.server.cpuMs - begin.server.cpuMs) / callSeconds, 3),
+      systemMsPerCallSecond: round((end.server.systemMs - begin.server.systemMs) / callSeconds, 3),
       cpuPercent: round(serverCpu, 1),
       rssIdleMB: round(s.idle.rssKB / 1024, 1),
       rssMB: round(s.window.rssPeakKB / 1024, 1),
+      rssSteadyMB: round(s.window.rssSteadyKB / 1024, 1),
       rssPerCallKB: round((s.window.rssPeakKB - s.idle.rssKB) / Math.max(1, c.calls.started), 1),
+      rssSteadyPerCallKB: round((s.window.rssSteadyKB - s.idle.rssKB) / Math.max(1, c.calls.started), 1),
       eventLoop: s.window.serverLoop,
       logLines: s.logLines,
       logTail: s.logTail,
