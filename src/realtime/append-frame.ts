@@ -15,6 +15,9 @@ const PLAIN_HEAD = asciiBytes(`${TYPE_HEAD},"audio":"`);
 const ID_TO_AUDIO = asciiBytes('","audio":"');
 const TAIL = asciiBytes('"}');
 
+/** The head of the frames for each prefix, shared by every builder (a call has one): prefixes are few. */
+const idHeads = new Map<string, Buffer>();
+
 export class AppendFrameBuilder {
   private readonly idHead: Buffer | undefined;
   /** The last frame's event number: its event id is `<prefix><sent>` (frames built so far, unless numbered by the caller). */
@@ -23,7 +26,7 @@ export class AppendFrameBuilder {
   constructor(readonly eventIdPrefix?: string) {
     if (eventIdPrefix === undefined) return;
     if (!isPlainAscii(eventIdPrefix)) throw new Error('eventIdPrefix must be printable ASCII without quote or backslash');
-    this.idHead = asciiBytes(`${TYPE_HEAD},"event_id":"${eventIdPrefix}`);
+    this.idHead = idHeads.get(eventIdPrefix) ?? idHeads.set(eventIdPrefix, asciiBytes(`${TYPE_HEAD},"event_id":"${eventIdPrefix}`)).get(eventIdPrefix);
   }
 
   /** `eventNumber`: the id's number, when the caller numbers its events itself; by default the next one. */

@@ -34,13 +34,31 @@ export function asciiBytes(text: string): Buffer {
 }
 
 /**
+ * `texts` as UTF-8 bytes in one buffer of their own, a view for each: for bytes kept as long as a call. A small
+ * `Buffer.from` comes from Node's shared 8 KiB pool, and one kept for long keeps that whole slab alive.
+ */
+export function ownedBytes<T extends string[]>(...texts: T): { [K in keyof T]: Buffer } {
+  const sizes = texts.map((text) => Buffer.byteLength(text, 'utf8'));
+  const all = Buffer.allocUnsafeSlow(sizes.reduce((sum, size) => sum + size, 0));
+  let at = 0;
+  const views = texts.map((text, i) => {
+    all.write(text, at, 'utf8');
+    at += sizes[i]!;
+    return all.subarray(at - sizes[i]!, at);
+  });
+  return views as { [K in keyof T]: Buffer };
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+/**
  * Walks a received frame that must be exactly an expected JSON text. Each step checks what comes next and moves
  * past it, or returns false (the frame is then "not fast" and goes to `JSON.parse`). After a string step, `start`
  * is the index of its first character and `pos` the index of its closing quote, so the next literal starts with
  * that quote; after a number step, `value` holds the number.
  */
 export class JsonCursor {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = NO_BYTES;
   pos = 0;
   start = 0;
   value = 0;
@@ -49,6 +67,11 @@ export class JsonCursor {
     this.buf = buf;
     this.pos = 0;
     return this;
+  }
+
+  /** Lets go of the frame (a view into a socket's read, which would otherwise stay alive as long as the reader). */
+  release(): void {
+    this.buf = NO_BYTES;
   }
 
   get atEnd(): boolean {

@@ -1,4 +1,4 @@
-import { asciiBytes, base64DecodedBytes, JsonCursor } from './json-bytes.js';
+import { asciiBytes, base64DecodedBytes, JsonCursor, ownedBytes } from './json-bytes.js';
 import { MAX_MEDIA_PAYLOAD_CHARS, type TwilioMedia } from './messages.js';
 
 /**
@@ -38,12 +38,16 @@ export class TwilioMediaReader {
 
   constructor(private readonly streamSid: string) {
     const sid = JSON.stringify(streamSid);
-    this.mediaFirstClose = Buffer.from(`"},"streamSid":${sid}}`, 'utf8');
-    this.sidFirstOpen = Buffer.from(`","streamSid":${sid},"media":{"track":"inbound","chunk":"`, 'utf8');
+    [this.mediaFirstClose, this.sidFirstOpen] = ownedBytes(`"},"streamSid":${sid}}`, `","streamSid":${sid},"media":{"track":"inbound","chunk":"`);
   }
 
   read(frame: Buffer): InboundMedia | undefined {
-    const c = this.cursor.reset(frame);
+    const media = this.readFrom(this.cursor.reset(frame), frame);
+    this.cursor.release();
+    return media;
+  }
+
+  private readFrom(c: JsonCursor, frame: Buffer): InboundMedia | undefined {
     if (!c.literal(HEAD) || !c.digits()) return undefined;
     const mediaFirst = c.literal(MEDIA_FIRST_OPEN);
     if (!mediaFirst && !c.literal(this.sidFirstOpen)) return undefined;

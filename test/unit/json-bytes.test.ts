@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { base64DecodedBytes, digitCount, frameText, isBase64Bytes, JsonCursor, writeDigitsBefore } from '../../src/twilio/json-bytes.js';
+import { AppendFrameBuilder } from '../../src/realtime/append-frame.js';
+import { AudioDeltaReader } from '../../src/realtime/audio-delta-frame.js';
+import { base64DecodedBytes, digitCount, frameText, isBase64Bytes, JsonCursor, ownedBytes, writeDigitsBefore } from '../../src/twilio/json-bytes.js';
+import { TwilioMediaReader } from '../../src/twilio/media-frame.js';
+import { TwilioFrameBuilder } from '../../src/twilio/outbound-frames.js';
 import { isWrappablePayload } from '../../src/twilio/messages.js';
 
 const b64 = (bytes: number) => Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 37 + 11) & 0xff)).toString('base64');
@@ -89,5 +93,42 @@ describe('frameText', () => {
     expect(frameText(Buffer.from('{"name":"café 😀"}'))).toBe('{"name":"café 😀"}');
     expect(frameText(Buffer.from([0x7b, 0x22, 0xc3, 0x22, 0x7d]))).toBeUndefined(); // truncated sequence
     expect(frameText(Buffer.from([0xed, 0xa0, 0x80]))).toBeUndefined(); // an encoded surrogate
+  });
+});
+
+/**
+ * What lives as long as a call keeps no more memory than it needs: a reader lets go of the frame it read (a view
+ * into a socket's read), and bytes built once per call sit in a buffer of their own, not in a slab of Node's pool.
+ */
+describe('memory kept per call', () => {
+  const SID = 'MZ0123456789abcdef0123456789abcdef';
+  const heldFrame = (reader: object) => (reader as { cursor: { buf: Buffer } }).cursor.buf;
+
+  it('ownedBytes: the views of one buffer exactly their size, outside the shared pool', () => {
+    const [a, b] = ownedBytes('{"event":"media"', `"streamSid":${JSON.stringify(SID)}`);
+    expect(a.toString()).toBe('{"event":"media"');
+    expect(b.toString()).toBe(`"streamSid":"${SID}"`);
+    expect(a.buffer).toBe(b.buffer);
+    expect(a.buffer.byteLength).toBe(a.length + b.length);
+    expect(Buffer.from('x').buffer.byteLength).toBe(Buffer.poolSize); // what a small Buffer.from would keep alive
+  });
+
+  it('the Twilio media reader and the audio delta reader keep no frame once read', () => {
+    const media = new TwilioMediaReader(SID);
+    const frame = Buffer.from(`{"event":"media","sequenceNumber":"2","media":{"track":"inbound","chunk":"1","timestamp":"5","payload":"AAAA"},"streamSid":"${SID}"}`);
+    expect(media.read(frame)?.payload.toString()).toBe('AAAA');
+    expect(media.read(Buffer.from('{"event":"mark"}'))).toBeUndefined();
+    expect(heldFrame(media)).toHaveLength(0);
+    const deltas = new AudioDeltaReader();
+    const delta = Buffer.from('{"type":"response.output_audio.delta","event_id":"e","response_id":"r","item_id":"i","output_index":0,"content_index":0,"delta":"AAAA"}');
+    expect(deltas.read(delta)?.delta.toString()).toBe('AAAA');
+    expect(heldFrame(deltas)).toHaveLength(0);
+  });
+
+  it("a call's frame heads are one small buffer of its own; the append head is shared by every call", () => {
+    const heads = new TwilioFrameBuilder(SID).clear.buffer;
+    expect(heads.byteLength).toBeLessThan(400);
+    const [one, two] = [new AppendFrameBuilder('b'), new AppendFrameBuilder('b')].map((b) => (b as unknown as { idHead: Buffer }).idHead);
+    expect(one).toBe(two);
   });
 });
