@@ -185,7 +185,8 @@ export function openModelLink(opts: ModelLinkOptions): Promise<ModelLink> {
     });
     socket.on('error', (err) => fail(new ModelConnectError(`model socket error: ${err.message}`, 'socket_error', false)));
     socket.on('close', (code) => fail(new ModelConnectError(`model socket closed (${code}) before the session was ready`, `closed_${code}`, code === 4000)));
-    socket.on('open', () => socket.send(encode(opts.sessionUpdate, 'session_update')));
+    // `once`: a listener left on the socket would keep this handshake (the session.update: instructions, tools) alive as long as the call.
+    socket.once('open', () => socket.send(encode(opts.sessionUpdate, 'session_update')));
     const onMessage = (data: Buffer) => {
       const text = frameText(data);
       if (text === undefined) return fail(new ModelConnectError('model sent a text frame that is not UTF-8', 'invalid_utf8', false));
