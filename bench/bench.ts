@@ -59,6 +59,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     capacity: Object.fromEntries(options.targets.map((t) => [t, capacityOf(scenarios, t)])),
     cpuRatios: ratios,
     medianCpuRatios: medianRatios,
+    floorCpuRatios: medianCpuRatios(cpuRatios(scenarios, 'floor')),
     summaries: medians,
     marginalRssPerCallKB: marginal,
     targets: targetChecks(medians, medianRatios, marginal.server ?? null),

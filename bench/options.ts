@@ -33,7 +33,7 @@ export const BENCH_ORG_ID = 'org_bench';
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   counts: [50, 200, 500, 1000],
-  targets: [...TARGET_KINDS],
+  targets: ['reference', 'server'],
   seconds: 20,
   repeat: 1,
   rampSeconds: 'auto',
@@ -53,7 +53,7 @@ export const USAGE = `npm run bench -- [options]
   --n 50,200,500,1000   concurrent calls to sweep             (env BENCH_N)
   --seconds 20          measurement window per target and N    (env BENCH_SECONDS)
   --repeat 1            runs per N, targets interleaved; verdicts take medians (env BENCH_REPEAT)
-  --targets reference,server                                   (env BENCH_TARGETS)
+  --targets reference,server   of reference, floor, server     (env BENCH_TARGETS)
   --ramp auto           seconds over which calls start         (env BENCH_RAMP_SECONDS)
   --warmup 3            seconds between ramp-up and measuring  (env BENCH_WARMUP_SECONDS)
   --out bench/results   where JSON + Markdown go               (env BENCH_OUT)
@@ -90,7 +90,7 @@ function counts(text: string): number[] {
 function targets(text: string): TargetKind[] {
   const values = text.split(',').map((t) => t.trim());
   for (const t of values) {
-    if (!TARGET_KINDS.includes(t as TargetKind)) throw new OptionsError(`--targets: expected ${TARGET_KINDS.join(' and/or ')}, got ${JSON.stringify(t)}`);
+    if (!TARGET_KINDS.includes(t as TargetKind)) throw new OptionsError(`--targets: expected some of ${TARGET_KINDS.join(', ')}, got ${JSON.stringify(t)}`);
   }
   return TARGET_KINDS.filter((t) => values.includes(t));
 }

@@ -37,6 +37,8 @@ export interface BenchReport {
   cpuRatios: CpuRatio[];
   /** Per N, over the runs. */
   medianCpuRatios: MedianCpuRatio[];
+  /** The same for the floor (the byte relay), when it ran. */
+  floorCpuRatios: MedianCpuRatio[];
   /** Per target and N, the medians over the runs. */
   summaries: RunSummary[];
   /** Memory each extra call costs: the slope of peak RSS over N (null with fewer than two N). */
@@ -131,6 +133,9 @@ function verdictLines(report: BenchReport): string[] {
   }
   for (const r of report.medianCpuRatios) {
     if (r.runs > 1) lines.push(`CPU per call at N=${r.calls}, ${r.runs} runs: median ${r.medianOfRuns}× the reference relay (ratio of the medians ${r.ofMedians}×)`);
+  }
+  for (const r of report.floorCpuRatios ?? []) {
+    lines.push(`Floor (the byte relay: no JSON, no call logic) at N=${r.calls}, ${r.runs} run${r.runs === 1 ? '' : 's'}: median ${r.medianOfRuns}× the reference relay`);
   }
   for (const t of report.targets) lines.push(`Target ${t.name}: ${t.measured} (goal ${t.goal}) ${t.pass ? 'PASS' : 'FAIL'}`);
   return lines;

@@ -6,8 +6,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RpcChild, benchModule, repoRoot, tsLoaderArgs, moduleExt } from './ipc.js';
 
-export type TargetKind = 'reference' | 'server';
-export const TARGET_KINDS: readonly TargetKind[] = ['reference', 'server'];
+/**
+ * `reference`: the reference relay (JSON); `floor`: the same relay reading and writing bytes with the bridge's fast
+ * paths and no call logic (what ws, Node and the kernel cost alone); `server`: the bridge.
+ */
+export type TargetKind = 'reference' | 'floor' | 'server';
+export const TARGET_KINDS: readonly TargetKind[] = ['reference', 'floor', 'server'];
 
 export interface TargetEnvironment {
   modelUrl: string;
@@ -52,6 +56,7 @@ export function productionNodeOptions(): string {
 function targetEnv(kind: TargetKind, port: number, env: TargetEnvironment, dataDir: string): NodeJS.ProcessEnv {
   return {
     ...(kind === 'server' ? { NODE_OPTIONS: productionNodeOptions() } : {}),
+    ...(kind === 'floor' ? { RELAY_BYTES: '1' } : {}),
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'development',

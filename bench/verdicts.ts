@@ -2,7 +2,8 @@
  * What the sweep concludes: capacity, CPU against the reference relay (run by run, then the median over the runs),
  * memory per call by two measures, and the targets of "below the floor" at N = 200.
  */
-import { median, type ScenarioResult } from './scenario.js';
+import { median } from './median.js';
+import type { ScenarioResult } from './scenario.js';
 import type { TargetKind } from './targets.js';
 
 /** The N the targets are checked at. */
@@ -73,10 +74,10 @@ export function capacityOf(scenarios: ScenarioResult[], target: TargetKind): num
   return passing.length ? Math.max(...passing) : null;
 }
 
-/** One ratio per run: the server against the reference measured in the same run at the same N. */
-export function cpuRatios(scenarios: ScenarioResult[]): CpuRatio[] {
+/** One ratio per run: the server (or `target`) against the reference measured in the same run at the same N. */
+export function cpuRatios(scenarios: ScenarioResult[], target: TargetKind = 'server'): CpuRatio[] {
   const out: CpuRatio[] = [];
-  for (const server of scenarios.filter((s) => s.target === 'server')) {
+  for (const server of scenarios.filter((s) => s.target === target)) {
     const reference = scenarios.find((s) => s.target === 'reference' && s.calls === server.calls && s.run === server.run);
     if (!reference || reference.server.cpuMsPerCallSecond <= 0) continue;
     out.push({

@@ -220,7 +220,7 @@ describe('npm run bench at N=2', () => {
   let run: BenchRun;
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('measures the reference relay and the real server, and writes JSON + Markdown', async () => {
+  it('measures the reference relay, the byte relay (floor) and the real server, and writes JSON + Markdown', async () => {
     run = await runBench({
       ...DEFAULT_OPTIONS,
       counts: [2],
@@ -232,10 +232,12 @@ describe('npm run bench at N=2', () => {
       model: { greetingMs: 500, replyMs: 500, thinkMs: 20 },
       drainMs: 800,
       outDir,
+      targets: ['reference', 'floor', 'server'],
     });
     const { report, files } = run;
     expect(report.scenarios.map((s) => [s.target, s.calls])).toEqual([
       ['reference', 2],
+      ['floor', 2],
       ['server', 2],
     ]);
     for (const s of report.scenarios) {
@@ -259,16 +261,18 @@ describe('npm run bench at N=2', () => {
       expect(s.server.rssIdleMB, s.target).toBeGreaterThan(0);
     }
     expect(report.cpuRatios).toHaveLength(1);
+    expect(report.floorCpuRatios).toHaveLength(1);
     expect(report.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(report.capacity).sort()).toEqual(['reference', 'server']);
+    expect(Object.keys(report.capacity).sort()).toEqual(['floor', 'reference', 'server']);
 
     expect(files).toHaveLength(2);
     for (const file of files) expect(existsSync(file)).toBe(true);
     const json = JSON.parse(readFileSync(files.find((f) => f.endsWith('.json'))!, 'utf8')) as typeof report;
-    expect(json.scenarios).toHaveLength(2);
+    expect(json.scenarios).toHaveLength(3);
     const markdown = readFileSync(files.find((f) => f.endsWith('.md'))!, 'utf8');
     expect(markdown).toContain('| reference | 2 |');
     expect(markdown).toContain('| server | 2 |');
+    expect(markdown).toContain('| floor | 2 |');
     expect(textReport(report)).toContain('CPU per call at N=2');
   }, 120_000);
 });
