@@ -17,6 +17,7 @@ import { parseOrgConfig } from '../src/main-app/org-config.js';
 import { capacityOf, cpuRatios, marginalRssPerCallKB, medianCpuRatios, summaries, targetChecks } from '../bench/verdicts.js';
 import type { ScenarioResult } from '../bench/scenario.js';
 import { SequenceTracker } from '../bench/sequence-tracker.js';
+import { productionNodeOptions } from '../bench/targets.js';
 import { STAMP_BYTES, elapsedUs, emptyStamp, readStamp, readStampBase64, stampBase64, writeStamp, type Stamp } from '../bench/stamp.js';
 
 const sample: Stamp = { timeUs: 0xfedcba98, callId: 513, seq: 65535, extra: 1234, flags: 3 };
@@ -101,6 +102,21 @@ describe("the benchmark's restaurant", () => {
     const parsed = parseOrgConfig(org);
     expect(parsed.ok).toBe(true);
     expect(parsed.ok && parsed.config.maxConcurrentCalls).toBeUndefined();
+  });
+});
+
+describe('the server under test', () => {
+  it("runs with production's NODE_OPTIONS, read from the Dockerfile, unless BENCH_NODE_OPTIONS replaces them", () => {
+    const saved = process.env.BENCH_NODE_OPTIONS;
+    try {
+      delete process.env.BENCH_NODE_OPTIONS;
+      expect(productionNodeOptions()).toBe('--max-semi-space-size=2');
+      process.env.BENCH_NODE_OPTIONS = '';
+      expect(productionNodeOptions()).toBe('');
+    } finally {
+      if (saved === undefined) delete process.env.BENCH_NODE_OPTIONS;
+      else process.env.BENCH_NODE_OPTIONS = saved;
+    }
   });
 });
 
