@@ -1,19 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { AppendFrameBuilder } from '../../src/realtime/append-frame.js';
 import { AudioDeltaReader } from '../../src/realtime/audio-delta-frame.js';
-import { base64DecodedBytes, digitCount, frameText, isBase64Bytes, JsonCursor, ownedBytes, writeDigitsBefore } from '../../src/twilio/json-bytes.js';
+import { base64DecodedBytes, digitCount, frameText, JsonCursor, ownedBytes, writeDigitsBefore } from '../../src/twilio/json-bytes.js';
 import { TwilioMediaReader } from '../../src/twilio/media-frame.js';
 import { TwilioFrameBuilder } from '../../src/twilio/outbound-frames.js';
 import { isWrappablePayload } from '../../src/twilio/messages.js';
 
 const b64 = (bytes: number) => Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 37 + 11) & 0xff)).toString('base64');
 
-describe('isBase64Bytes', () => {
-  // Short payloads take the table loop, long ones Node's decoder: both must decide as isWrappablePayload does.
+/** Whether the cursor reads `payload` as the base64 contents of a JSON string (and nothing after it). */
+function readsBase64(payload: Buffer, maxChars = 100_000): boolean {
+  const frame = Buffer.concat([Buffer.from('"'), payload, Buffer.from('"')]);
+  const c = new JsonCursor().reset(frame);
+  return c.literal(Buffer.from('"')) && c.base64String(maxChars) && c.pos === frame.length - 1;
+}
+
+describe('JsonCursor.base64String', () => {
   const samples = [b64(0), b64(3), b64(4), b64(5), b64(160), b64(300), b64(1_200), b64(1_201), b64(1_202)];
 
   it.each(samples.map((s) => [s.length, s]))('accepts base64 of %i characters', (_len, s) => {
-    expect(isBase64Bytes(Buffer.from(`"${s}"`, 'latin1'), 1, s.length + 1)).toBe(true);
+    expect(readsBase64(Buffer.from(s, 'latin1'))).toBe(true);
   });
 
   it('decides as isWrappablePayload for every byte value put at the start, middle, end or over the padding', () => {
@@ -23,8 +29,7 @@ describe('isBase64Bytes', () => {
         for (let byte = 0; byte < 256; byte++) {
           const replaced = Buffer.from(s, 'latin1');
           replaced[at] = byte;
-          const text = replaced.toString('latin1');
-          expect(isBase64Bytes(replaced, 0, replaced.length), `${byte} at ${at} of ${s.length}`).toBe(isWrappablePayload(text));
+          expect(readsBase64(replaced), `${byte} at ${at} of ${s.length}`).toBe(isWrappablePayload(replaced.toString('latin1')));
           checked++;
         }
       }
@@ -32,16 +37,14 @@ describe('isBase64Bytes', () => {
     expect(checked).toBe(8 * 5 * 256);
   });
 
-  it('refuses a length that is not a multiple of 4, and url-safe characters in a long payload', () => {
+  it('refuses a length that is not a multiple of 4, padding that is not at the end, url-safe characters, or more than maxChars', () => {
     const long = b64(1_200);
-    expect(isBase64Bytes(Buffer.from(`${long}A`), 0, long.length + 1)).toBe(false);
-    expect(isBase64Bytes(Buffer.from(`-_${long.slice(2)}`), 0, long.length)).toBe(false);
-  });
-
-  it('only looks inside the range it is given', () => {
-    const s = b64(1_200);
-    const buf = Buffer.from(`-_"${s}"-_`, 'latin1');
-    expect(isBase64Bytes(buf, 3, 3 + s.length)).toBe(true);
+    expect(readsBase64(Buffer.from(`${long}A`))).toBe(false);
+    expect(readsBase64(Buffer.from(`-_${long.slice(2)}`))).toBe(false);
+    expect(readsBase64(Buffer.from('AA==AAAA'))).toBe(false);
+    expect(readsBase64(Buffer.from('A==='))).toBe(false);
+    expect(readsBase64(Buffer.from(long), long.length)).toBe(true);
+    expect(readsBase64(Buffer.from(long), long.length - 4)).toBe(false);
   });
 });
 
