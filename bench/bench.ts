@@ -6,8 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { RpcChild, repoRoot } from './ipc.js';
 import { rampSecondsFor, type BenchOptions } from './options.js';
-import { capacityOf, cpuRatios, machineInfo, marginalRssPerCallKB, markdownReport, targetChecks, type BenchReport, type ScenarioFailure } from './report.js';
+import { machineInfo, markdownReport, type BenchReport, type ScenarioFailure } from './report.js';
 import { runScenario, type ScenarioResult, type ScenarioSettings } from './scenario.js';
+import { productionNodeOptions } from './targets.js';
+import { capacityOf, cpuRatios, marginalRssPerCallKB, medianCpuRatios, summaries, targetChecks } from './verdicts.js';
 
 export const BENCH_API_KEY = 'sk-bench-standin';
 
@@ -19,20 +21,23 @@ export interface BenchRun {
 
 export async function runBench(options: BenchOptions, log: (line: string) => void = () => undefined): Promise<BenchRun> {
   const startedAt = new Date().toISOString();
+  const machine = machineInfo();
   const mainApp = RpcChild.fork('launch-main-app');
   const scenarios: ScenarioResult[] = [];
   const failures: ScenarioFailure[] = [];
   try {
     const { url: appUrl } = await mainApp.call<{ url: string }>('start');
     for (const calls of options.counts) {
-      for (const target of options.targets) {
-        log(`N=${calls} against ${target}`);
-        try {
-          scenarios.push(await runScenario(target, scenarioSettings(options, calls), { apiKey: BENCH_API_KEY, appUrl, orgId: options.orgId }, log));
-        } catch (err) {
-          const error = err instanceof Error ? err.message : String(err);
-          log(`  ${target} at N=${calls} failed: ${error}`);
-          failures.push({ target, calls, error });
+      for (let run = 0; run < options.repeat; run++) {
+        for (const target of run % 2 === 0 ? options.targets : [...options.targets].reverse()) {
+          log(`N=${calls} against ${target}${options.repeat > 1 ? ` (run ${run + 1} of ${options.repeat})` : ''}`);
+          try {
+            scenarios.push(await runScenario(target, { ...scenarioSettings(options, calls), run }, { apiKey: BENCH_API_KEY, appUrl, orgId: options.orgId }, log));
+          } catch (err) {
+            const error = err instanceof Error ? err.message : String(err);
+            log(`  ${target} at N=${calls} failed: ${error}`);
+            failures.push({ target, calls, error });
+          }
         }
       }
     }
@@ -40,18 +45,24 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     await mainApp.stop();
   }
   const ratios = cpuRatios(scenarios);
+  const medianRatios = medianCpuRatios(ratios);
+  const medians = summaries(scenarios);
   const marginal = Object.fromEntries(options.targets.map((t) => [t, marginalRssPerCallKB(scenarios, t)]));
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date().toISOString(),
-    machine: machineInfo(),
+    machine,
     options,
+    serverNodeOptions: productionNodeOptions(),
     scenarios,
     failures,
     capacity: Object.fromEntries(options.targets.map((t) => [t, capacityOf(scenarios, t)])),
     cpuRatios: ratios,
+    medianCpuRatios: medianRatios,
+    floorCpuRatios: medianCpuRatios(cpuRatios(scenarios, 'floor')),
+    summaries: medians,
     marginalRssPerCallKB: marginal,
-    targets: targetChecks(scenarios, ratios, marginal.server ?? null),
+    targets: targetChecks(medians, medianRatios, marginal.server ?? null),
   };
   return { report, files: options.outDir === null ? [] : writeResults(report, options.outDir) };
 }

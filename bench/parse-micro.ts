@@ -3,9 +3,10 @@
  * `JSON.parse`, `JSON.stringify` of the re-wrapped message). Two directions:
  * - caller audio: a Twilio `media` frame in, an `input_audio_buffer.append` out;
  * - model audio: a `response.output_audio.delta` in, a Twilio `media` and a `mark` out.
- * For each: JSON.parse alone (the least any parsing relay does), the relay, today's string path (full parser and
- * string encoders), and the Buffer fast path (recognise + validate + build the outgoing frames). Socket writes are
- * not included: a string send costs ws an extra UTF-8 encoding that the Buffer path does not pay.
+ * For each: JSON.parse alone (the least any parsing relay does), the relay, the string path (the full parser and
+ * string encoders: what a frame not in the fast form takes), and the Buffer fast path the live call takes
+ * (recognise + validate + build the outgoing frames). Socket writes are not included: a string send costs ws an
+ * extra UTF-8 encoding that the Buffer path does not pay.
  * Run: `npm run bench:parse` (a micro-benchmark, not part of npm test).
  */
 import { measure, printTable, type MicroRow } from './micro-measure.js';
@@ -69,7 +70,7 @@ const callerRows: MicroRow[] = [
     name: 'string path: toString + parseTwilioMessage + string append',
     run: () => {
       const parsed = parseTwilioMessage(twilioFrame.toString());
-      return parsed.ok && parsed.message.event === 'media' ? appendAudio(`b${++appendSeq}`, parsed.message.payload).length : 0;
+      return parsed.ok && parsed.message.event === 'media' ? appendAudio(`b${++appendSeq}`, parsed.message.payload as string).length : 0;
     },
   },
   { name: 'fast: TwilioMediaReader.read + AppendFrameBuilder.build', run: () => plainAppend.build(mediaReader.read(twilioFrame)!.payload).length },
@@ -89,7 +90,7 @@ const modelRows: MicroRow[] = [
     },
   },
   {
-    name: 'today: toString + parseModelEvent + TwilioEncoder media + mark',
+    name: 'string path: toString + parseModelEvent + TwilioEncoder media + mark',
     run: () => {
       const event = parseModelEvent(deltaFrame.toString());
       if (event.type !== 'response.output_audio.delta') return 0;

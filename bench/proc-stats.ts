@@ -18,6 +18,8 @@ function ticksPerSecond(): number {
 export interface ProcSample {
   /** User + system CPU time so far, ms. */
   cpuMs: number;
+  /** System (kernel) CPU time so far, ms: socket reads and writes, mostly. */
+  systemMs: number;
   rssKB: number;
   /** When sampled (performance.now, ms). */
   at: number;
@@ -27,10 +29,11 @@ export function sampleProc(pid: number): ProcSample {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name, which is in parentheses and may contain spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the full line)
+  const systemTicks = Number(fields[12]);
+  const ticks = Number(fields[11]) + systemTicks; // utime, stime (fields 14 and 15 of the full line)
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rss = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  return { cpuMs: (ticks * 1000) / ticksPerSecond(), rssKB: rss ? Number(rss[1]) : 0, at: performance.now() };
+  return { cpuMs: (ticks * 1000) / ticksPerSecond(), systemMs: (systemTicks * 1000) / ticksPerSecond(), rssKB: rss ? Number(rss[1]) : 0, at: performance.now() };
 }
 
 /** CPU use between two samples, as a percentage of one core. */

@@ -3,34 +3,21 @@
  * message, re-wrap it and send it on. Configures the model session like the real bridge (μ-law both ways, server
  * VAD, transcription) so the stand-in model produces the same traffic, greets once `session.updated` arrives,
  * buffers caller audio until then, forwards deltas as `media` + `mark`. Nothing else: no tools, no barge-in,
- * no playback ledger, no logging per message.
+ * no playback ledger, no logging per message. With `bytes`, the same without JSON (`byte-relay.ts`).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { buildSessionUpdate } from '../src/realtime/session-config.js';
+import { ByteRelayedCall } from './byte-relay.js';
+import { GREETING, MAX_BUFFERED_FRAMES, SESSION_UPDATE, type ReferenceRelayOptions } from './relay-session.js';
 
-export interface ReferenceRelayOptions {
-  port: number;
-  host?: string;
-  /** `ws://…/v1/realtime` of the model. */
-  modelUrl: string;
-  apiKey: string;
-  model?: string;
-}
+export type { ReferenceRelayOptions };
 
 export interface ReferenceRelay {
   readonly port: number;
   readonly activeCalls: number;
   close(): Promise<void>;
 }
-
-// The same session the bridge asks for, so both targets make the model do the same work.
-const SESSION_UPDATE = JSON.stringify(
-  buildSessionUpdate({ model: 'gpt-realtime-2.1', instructions: 'You take phone orders for a restaurant.', voice: 'marin', tools: [], transcription: { model: 'gpt-live-transcribe', languages: ['en'], keywords: [] } }),
-);
-const GREETING = JSON.stringify({ type: 'response.create', response: { instructions: 'Greet the caller.' } });
-const MAX_BUFFERED_FRAMES = 500;
 
 type TwilioMessage = { event?: string; streamSid?: string; media?: { payload?: string } };
 type ModelEvent = { type?: string; delta?: string };
@@ -100,7 +87,8 @@ class RelayedCall {
 
 export async function startReferenceRelay(options: ReferenceRelayOptions): Promise<ReferenceRelay> {
   let active = 0;
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // The byte relay checks what it forwards itself, and reads nothing else, as the bridge does.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, skipUTF8Validation: options.bytes === true });
   const http: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', activeCalls: active }));
@@ -112,7 +100,8 @@ export async function startReferenceRelay(options: ReferenceRelayOptions): Promi
     if (req.url !== '/ws/twilio') return socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     wss.handleUpgrade(req, socket, head, (ws) => {
       active++;
-      new RelayedCall(ws, options, () => active--);
+      if (options.bytes) new ByteRelayedCall(ws, options, () => active--);
+      else new RelayedCall(ws, options, () => active--);
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,9 @@
-/** The sweep's verdicts (capacity, CPU ratio to the reference relay, the issue's targets) and how they are printed. */
-import { cpus, release, totalmem } from 'node:os';
+/** How the sweep's results are printed and written (the verdicts themselves are `verdicts.ts`'). */
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { BenchOptions } from './options.js';
 import { LATENCY_BUDGET_MS, type ScenarioResult } from './scenario.js';
 import type { TargetKind } from './targets.js';
+import type { CpuRatio, MedianCpuRatio, RunSummary, TargetCheck } from './verdicts.js';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -10,16 +11,8 @@ export interface MachineInfo {
   memoryGB: number;
   node: string;
   os: string;
-}
-
-export interface CpuRatio {
-  calls: number;
-  serverCpuMsPerCallSecond: number;
-  referenceCpuMsPerCallSecond: number;
-  /** server ÷ reference: comparable across machines. */
-  ratio: number;
-  /** Either run has notes (busy or saturated machine): CPU a starved process did not get is missing from it. */
-  disturbed: boolean;
+  /** 1, 5 and 15 minute load averages as the sweep started: how busy the machine already was. */
+  loadAtStart: number[];
 }
 
 export interface ScenarioFailure {
@@ -28,37 +21,31 @@ export interface ScenarioFailure {
   error: string;
 }
 
-export interface TargetCheck {
-  name: string;
-  goal: string;
-  measured: string;
-  pass: boolean;
-}
-
 export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   machine: MachineInfo;
   options: BenchOptions;
+  /** The server's NODE_OPTIONS (production's, from the Dockerfile, unless BENCH_NODE_OPTIONS replaced them). */
+  serverNodeOptions: string;
   scenarios: ScenarioResult[];
   /** Scenarios that could not be run (a process died, calls could not start…). */
   failures: ScenarioFailure[];
   /** Largest N whose p99 stayed under the budget both ways with nothing lost (null: none did). */
   capacity: Partial<Record<TargetKind, number | null>>;
+  /** One per run and N: the server against the reference measured in the same run. */
   cpuRatios: CpuRatio[];
-  /**
-   * Memory each extra call costs: the slope of the server's peak RSS over N across the sweep (least squares),
-   * which leaves out the fixed warm-up growth (JIT, heap sizing) that `rssPerCallKB` at one N includes.
-   * Null with fewer than two N.
-   */
+  /** Per N, over the runs. */
+  medianCpuRatios: MedianCpuRatio[];
+  /** The same for the floor (the byte relay), when it ran. */
+  floorCpuRatios: MedianCpuRatio[];
+  /** Per target and N, the medians over the runs. */
+  summaries: RunSummary[];
+  /** Memory each extra call costs: the slope of peak RSS over N (null with fewer than two N). */
   marginalRssPerCallKB: Partial<Record<TargetKind, number | null>>;
-  /** The issue's targets at 500 calls (empty when 500 was not in the sweep). */
+  /** The targets at N = 200 (empty when 200 was not in the sweep). */
   targets: TargetCheck[];
 }
-
-export const TARGET_CALLS = 500;
-const MAX_CPU_RATIO = 1.3;
-const MAX_RSS_PER_CALL_KB = 150;
 
 export function machineInfo(): MachineInfo {
   const cpu = cpus();
@@ -68,62 +55,14 @@ export function machineInfo(): MachineInfo {
     memoryGB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     os: `${process.platform} ${release()}`,
+    loadAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
-export function capacityOf(scenarios: ScenarioResult[], target: TargetKind): number | null {
-  const passing = scenarios.filter((s) => s.target === target && s.withinBudget).map((s) => s.calls);
-  return passing.length ? Math.max(...passing) : null;
-}
+const HEADERS = ['target', 'N', 'run', 'c→m p50/p99/max ms', 'm→c p50/p99/max ms', 'lost c→m/m→c', 'dup', 'CPU ms/call·s', 'of it kernel', 'CPU %', 'RSS/call KB peak/steady', 'loop p99 ms', 'greet ms p50', 'turn ms p50/p99', 'ok'];
+const SUMMARY_HEADERS = ['target', 'N', 'runs', 'CPU ms/call·s', 'of it kernel', 'c→m p99 ms', 'm→c p99 ms', 'lost', 'dup', 'RSS/call KB peak/steady', 'disturbed runs'];
 
-export function cpuRatios(scenarios: ScenarioResult[]): CpuRatio[] {
-  const out: CpuRatio[] = [];
-  for (const server of scenarios.filter((s) => s.target === 'server')) {
-    const reference = scenarios.find((s) => s.target === 'reference' && s.calls === server.calls);
-    if (!reference || reference.server.cpuMsPerCallSecond <= 0) continue;
-    const ratio = server.server.cpuMsPerCallSecond / reference.server.cpuMsPerCallSecond;
-    out.push({
-      calls: server.calls,
-      serverCpuMsPerCallSecond: server.server.cpuMsPerCallSecond,
-      referenceCpuMsPerCallSecond: reference.server.cpuMsPerCallSecond,
-      ratio: Math.round(ratio * 100) / 100,
-      disturbed: server.notes.length + reference.notes.length > 0,
-    });
-  }
-  return out;
-}
-
-export function marginalRssPerCallKB(scenarios: ScenarioResult[], target: TargetKind): number | null {
-  const points = scenarios.filter((s) => s.target === target && s.callsStarted > 0).map((s) => [s.callsStarted, s.server.rssMB * 1024] as const);
-  if (new Set(points.map(([n]) => n)).size < 2) return null;
-  const meanN = points.reduce((a, [n]) => a + n, 0) / points.length;
-  const meanR = points.reduce((a, [, r]) => a + r, 0) / points.length;
-  const cov = points.reduce((a, [n, r]) => a + (n - meanN) * (r - meanR), 0);
-  const varN = points.reduce((a, [n]) => a + (n - meanN) ** 2, 0);
-  return Math.round((cov / varN) * 10) / 10;
-}
-
-export function targetChecks(scenarios: ScenarioResult[], ratios: CpuRatio[], marginalKB: number | null = null): TargetCheck[] {
-  const s = scenarios.find((r) => r.target === 'server' && r.calls === TARGET_CALLS);
-  if (!s) return [];
-  const { callerToModel: up, modelToCaller: down } = s.latencyMs;
-  const lost = s.frames.callerToModel.lost + s.frames.modelToCaller.lost;
-  const ratio = ratios.find((r) => r.calls === TARGET_CALLS)?.ratio;
-  const checks: TargetCheck[] = [
-    { name: 'p99 caller → model', goal: `< ${LATENCY_BUDGET_MS} ms`, measured: `${up.p99Ms} ms`, pass: up.p99Ms !== null && up.p99Ms < LATENCY_BUDGET_MS },
-    { name: 'p99 model → caller', goal: `< ${LATENCY_BUDGET_MS} ms`, measured: `${down.p99Ms} ms`, pass: down.p99Ms !== null && down.p99Ms < LATENCY_BUDGET_MS },
-    { name: 'frames lost', goal: '0', measured: String(lost), pass: lost === 0 },
-    marginalKB === null
-      ? { name: 'memory per call (peak over idle ÷ N)', goal: `≤ ${MAX_RSS_PER_CALL_KB} KB`, measured: `${s.server.rssPerCallKB} KB`, pass: s.server.rssPerCallKB <= MAX_RSS_PER_CALL_KB }
-      : { name: 'memory per call (slope over the sweep)', goal: `≤ ${MAX_RSS_PER_CALL_KB} KB`, measured: `${marginalKB} KB`, pass: marginalKB <= MAX_RSS_PER_CALL_KB },
-  ];
-  if (ratio !== undefined) checks.push({ name: 'CPU per call vs reference', goal: `≤ ${MAX_CPU_RATIO}×`, measured: `${ratio}×`, pass: ratio <= MAX_CPU_RATIO });
-  return checks;
-}
-
-const HEADERS = ['target', 'N', 'c→m p50/p99/max ms', 'm→c p50/p99/max ms', 'lost c→m/m→c', 'dup', 'CPU ms/call·s', 'CPU %', 'RSS/call KB', 'loop p99 ms', 'greet ms p50', 'turn ms p50/p99', 'ok'];
-
-const fmt = (v: number | null) => (v === null ? '–' : String(v));
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : String(v));
 
 function row(s: ScenarioResult): string[] {
   const l = s.latencyMs;
@@ -131,13 +70,15 @@ function row(s: ScenarioResult): string[] {
   return [
     s.target,
     String(s.calls),
+    String((s.run ?? 0) + 1),
     triple(l.callerToModel),
     triple(l.modelToCaller),
     `${s.frames.callerToModel.lost}/${s.frames.modelToCaller.lost}`,
     String(s.frames.callerToModel.duplicated + s.frames.modelToCaller.duplicated),
     String(s.server.cpuMsPerCallSecond),
+    fmt(s.server.systemMsPerCallSecond),
     String(s.server.cpuPercent),
-    String(s.server.rssPerCallKB),
+    `${s.server.rssPerCallKB}/${fmt(s.server.rssSteadyPerCallKB)}`,
     fmt(s.server.eventLoop?.p99Ms ?? null),
     fmt(s.overheadMs.greeting.p50Ms),
     `${fmt(s.overheadMs.turn.p50Ms)}/${fmt(s.overheadMs.turn.p99Ms)}`,
@@ -145,14 +86,37 @@ function row(s: ScenarioResult): string[] {
   ];
 }
 
-export function textTable(scenarios: ScenarioResult[]): string {
-  const rows = [HEADERS, ...scenarios.map(row)];
-  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+function summaryRow(s: RunSummary): string[] {
+  return [
+    s.target,
+    String(s.calls),
+    String(s.runs),
+    String(s.cpuMsPerCallSecond),
+    String(s.systemMsPerCallSecond),
+    fmt(s.p99CallerToModelMs),
+    fmt(s.p99ModelToCallerMs),
+    String(s.lost),
+    String(s.duplicated),
+    `${s.rssPerCallKB}/${s.rssSteadyPerCallKB}`,
+    String(s.disturbedRuns),
+  ];
+}
+
+function textGrid(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
+function markdownGrid(rows: string[][]): string {
+  return [rows[0]!, rows[0]!.map(() => '---'), ...rows.slice(1)].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+export function textTable(scenarios: ScenarioResult[]): string {
+  return textGrid([HEADERS, ...scenarios.map(row)]);
+}
+
 function noteLines(report: BenchReport): string[] {
-  return report.scenarios.filter((s) => s.notes.length).map((s) => `* ${s.target} at N=${s.calls}: ${s.notes.join('; ')}`);
+  return report.scenarios.filter((s) => s.notes.length).map((s) => `* ${s.target} at N=${s.calls}, run ${(s.run ?? 0) + 1}: ${s.notes.join('; ')}`);
 }
 
 function verdictLines(report: BenchReport): string[] {
@@ -165,35 +129,50 @@ function verdictLines(report: BenchReport): string[] {
   }
   for (const r of report.cpuRatios) {
     const caveat = r.disturbed ? ' (disturbed, see notes)' : '';
-    lines.push(`CPU per call at N=${r.calls}: ${r.serverCpuMsPerCallSecond} vs ${r.referenceCpuMsPerCallSecond} ms/call·s = ${r.ratio}× the reference relay${caveat}`);
+    lines.push(`CPU per call at N=${r.calls}, run ${r.run + 1}: ${r.serverCpuMsPerCallSecond} vs ${r.referenceCpuMsPerCallSecond} ms/call·s = ${r.ratio}× the reference relay${caveat}`);
+  }
+  for (const r of report.medianCpuRatios) {
+    if (r.runs > 1) lines.push(`CPU per call at N=${r.calls}, ${r.runs} runs: median ${r.medianOfRuns}× the reference relay (ratio of the medians ${r.ofMedians}×)`);
+  }
+  for (const r of report.floorCpuRatios ?? []) {
+    lines.push(`Floor (the byte relay: no JSON, no call logic) at N=${r.calls}, ${r.runs} run${r.runs === 1 ? '' : 's'}: median ${r.medianOfRuns}× the reference relay`);
   }
   for (const t of report.targets) lines.push(`Target ${t.name}: ${t.measured} (goal ${t.goal}) ${t.pass ? 'PASS' : 'FAIL'}`);
   return lines;
 }
 
+function machineLine(report: BenchReport): string {
+  const m = report.machine;
+  const load = m.loadAtStart?.length ? `; load average ${m.loadAtStart.join(', ')} at the start` : '';
+  const flags = report.serverNodeOptions ? ` The server ran with NODE_OPTIONS="${report.serverNodeOptions}".` : '';
+  return `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}${load}. The load generator and the stand-ins run on the same machine.${flags}`;
+}
+
 export function textReport(report: BenchReport): string {
-  return [textTable(report.scenarios), ...noteLines(report), '', ...verdictLines(report)].join('\n');
+  const medians = report.options.repeat > 1 ? ['', 'Medians over the runs:', textGrid([SUMMARY_HEADERS, ...report.summaries.map(summaryRow)])] : [];
+  return [machineLine(report), '', textTable(report.scenarios), ...noteLines(report), ...medians, '', ...verdictLines(report)].join('\n');
 }
 
 export function markdownReport(report: BenchReport): string {
-  const m = report.machine;
   const o = report.options;
-  const table = [HEADERS, HEADERS.map(() => '---'), ...report.scenarios.map(row)].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const medians = o.repeat > 1 ? ['', 'Medians over the runs:', '', markdownGrid([SUMMARY_HEADERS, ...report.summaries.map(summaryRow)])] : [];
   return [
     `# Capacity benchmark, ${report.startedAt}`,
     '',
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}. The load generator and the stand-ins run on the same machine.`,
-    `Sweep: N = ${o.counts.join(', ')}; ${o.seconds} s measured per target and N after ramp-up and ${o.warmupSeconds} s warm-up; ${o.phases} frame phases.`,
+    machineLine(report),
+    `Sweep: N = ${o.counts.join(', ')}; ${o.repeat} run${o.repeat === 1 ? '' : 's'} per N, targets interleaved; ${o.seconds} s measured per target, N and run after ramp-up and ${o.warmupSeconds} s warm-up; ${o.phases} frame phases.`,
     '',
-    table,
+    markdownGrid([HEADERS, ...report.scenarios.map(row)]),
     '',
     ...noteLines(report).map((l) => `\\${l}  `),
+    ...medians,
     '',
     ...verdictLines(report).map((l) => `- ${l}`),
     '',
     'Columns: latency is per frame through the bridge (c→m caller frames, m→c model audio deltas), measured in the window;',
-    'lost/dup count every frame of the whole calls; CPU and RSS are the server process\'s (/proc), RSS per call is the peak',
-    'over idle divided by N; loop is the server\'s event-loop delay; greeting and turn overheads are bridge time only.',
+    "lost/dup count every frame of the whole calls; CPU and RSS are the server process's (/proc), \"of it kernel\" its system",
+    'time; RSS per call is (peak − idle) ÷ N and (median over the window − idle) ÷ N; loop is the server\'s event-loop delay;',
+    'greeting and turn overheads are bridge time only.',
     '',
   ].join('\n');
 }

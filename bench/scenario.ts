@@ -9,6 +9,8 @@ import type { CallersStartArgs } from './launch-callers.js';
 import type { ModelStartArgs } from './launch-model.js';
 import { LatencyHistogram, type HistogramSnapshot, type LatencySummary } from './latency-histogram.js';
 import type { LoopDelay } from './loop-delay.js';
+import { median } from './median.js';
+import type { ProcessMemory } from './loop-probe.js';
 import type { ModelProbeReport } from './model-probe.js';
 import { cpus } from 'node:os';
 import { cpuPercent, machinePercent, sampleMachine, sampleProc, type MachineSample, type ProcSample } from './proc-stats.js';
@@ -16,6 +18,8 @@ import { activeCalls, startTarget, stopTarget, type RunningTarget, type TargetEn
 
 export interface ScenarioSettings {
   calls: number;
+  /** Which of the repeated runs at this N (0 for the first); targets of one run are measured back to back. */
+  run?: number;
   seconds: number;
   rampSeconds: number;
   warmupSeconds: number;
@@ -38,6 +42,7 @@ export interface FrameCounts {
 export interface ScenarioResult {
   target: TargetKind;
   calls: number;
+  run: number;
   seconds: number;
   callsStarted: number;
   callsFailed: number;
@@ -50,10 +55,20 @@ export interface ScenarioResult {
   overheadMs: { greeting: LatencySummary; turn: LatencySummary };
   server: {
     cpuMsPerCallSecond: number;
+    /** The part of it spent in the kernel (socket reads and writes, mostly). */
+    systemMsPerCallSecond: number;
     cpuPercent: number;
     rssIdleMB: number;
+    /** Peak RSS in the window (sampled every second). */
     rssMB: number;
+    /** Median RSS in the window: the steady state. */
+    rssSteadyMB: number;
+    /** (peak − idle) ÷ calls. */
     rssPerCallKB: number;
+    /** (steady − idle) ÷ calls. */
+    rssSteadyPerCallKB: number;
+    /** The process's own view of its memory, idle and as the window closed: V8's heap and spaces, buffers. */
+    memory: { idle: ProcessMemory | null; end: ProcessMemory | null };
     /** Null when the target's probe did not answer (overloaded). */
     eventLoop: LoopDelay | null;
     /** Lines the target wrote to stdout/stderr (LOG_LEVEL=warn) during the scenario, and the last few. */
@@ -101,6 +116,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const summary = (s: HistogramSnapshot) => LatencyHistogram.from(s).summary();
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
+
 function frameCounts(sent: number, delivered: number, duplicated: number, unstamped: number): FrameCounts {
   return { sent, delivered, lost: Math.max(0, sent - delivered), duplicated, unstamped };
 }
@@ -127,8 +143,8 @@ export async function runScenario(kind: TargetKind, settings: ScenarioSettings, 
     const running = await startTarget(kind, { ...env, modelUrl });
     target = running;
     const server = running.process;
-    await sleep(500);
-    const idle = sampleProc(server.pid);
+    const idle = await idleSample(server.pid);
+    const idleMemory = await server.call<ProcessMemory>('memory').catch(() => null);
 
     log(`  ${kind}: ramping up ${settings.calls} calls over ${settings.rampSeconds} s`);
     const startArgs: CallersStartArgs = {
@@ -147,16 +163,33 @@ export async function runScenario(kind: TargetKind, settings: ScenarioSettings, 
     await sleep(settings.drainMs);
     const [c, m] = await Promise.all([callers.call<CallersReport>('report'), model.call<ModelReport>('report')]);
     await callers.call('hangUp', undefined, 30_000).catch(() => undefined); // the processes are stopped below anyway
-    return assemble(kind, settings, { idle, window, logLines: server.outputLines, logTail: server.tailLines(5) }, c, m);
+    return assemble(kind, settings, { idle, idleMemory, window, logLines: server.outputLines, logTail: server.tailLines(5) }, c, m);
   } finally {
     await Promise.all([callers.stop(), model.stop(), target ? stopTarget(target) : undefined]);
   }
+}
+
+/**
+ * The target at rest before any call: given 2 s to settle after start-up (its RSS moves for a while as start-up's
+ * garbage is collected), then the sample of median RSS out of five taken 250 ms apart.
+ */
+async function idleSample(pid: number): Promise<ProcSample> {
+  await sleep(2000);
+  const samples: ProcSample[] = [];
+  for (let i = 0; i < 5; i++) {
+    if (i > 0) await sleep(250);
+    samples.push(sampleProc(pid));
+  }
+  return samples.sort((a, b) => a.rssKB - b.rssKB)[2]!;
 }
 
 interface WindowSamples {
   begin: Record<'server' | 'callers' | 'model', ProcSample> & { machine: MachineSample };
   end: WindowSamples['begin'];
   rssPeakKB: number;
+  rssSteadyKB: number;
+  /** Where the target's memory was as the window closed (its probe's view). */
+  memory: ProcessMemory | null;
   serverLoop: LoopDelay | null;
   callersLoop: LoopDelay;
   modelLoop: LoopDelay;
@@ -165,6 +198,7 @@ interface WindowSamples {
 
 interface ServerSamples {
   idle: ProcSample;
+  idleMemory: ProcessMemory | null;
   window: WindowSamples;
   logLines: number;
   logTail: string[];
@@ -183,15 +217,18 @@ async function measureWindow(seconds: number, p: Processes, active: () => Promis
   const activeAtWindow = await active();
   const begin = sampleAll(p);
   log(`  ${kind}: measuring for ${seconds} s`);
-  let rssPeakKB = begin.server.rssKB;
+  const rss = [begin.server.rssKB];
   for (let left = seconds * 1000; left > 0; left -= 1000) {
     await sleep(Math.min(1000, left));
-    rssPeakKB = Math.max(rssPeakKB, sampleProc(p.server.pid).rssKB);
+    rss.push(sampleProc(p.server.pid).rssKB);
   }
   const end = sampleAll(p);
+  const rssPeakKB = Math.max(...rss);
+  const rssSteadyKB = median(rss);
   const [callersLoop, modelLoop] = await Promise.all([p.callers.call<LoopDelay>('measure', { on: false }), p.model.call<LoopDelay>('measure', { on: false })]);
   const serverLoop = await p.server.call<LoopDelay>('loopRead', undefined, 15_000).catch(() => null);
-  return { begin, end, rssPeakKB, serverLoop, callersLoop, modelLoop, activeAtWindow };
+  const memory = await p.server.call<ProcessMemory>('memory', undefined, 15_000).catch(() => null);
+  return { begin, end, rssPeakKB, rssSteadyKB, memory, serverLoop, callersLoop, modelLoop, activeAtWindow };
 }
 
 function assemble(kind: TargetKind, settings: ScenarioSettings, s: ServerSamples, c: CallersReport, m: ModelReport): ScenarioResult {
@@ -205,6 +242,7 @@ function assemble(kind: TargetKind, settings: ScenarioSettings, s: ServerSamples
   const result: Omit<ScenarioResult, 'withinBudget'> = {
     target: kind,
     calls: settings.calls,
+    run: settings.run ?? 0,
     seconds: round(windowSeconds, 1),
     callsStarted: c.calls.started,
     callsFailed: c.calls.failedStarts,
@@ -218,10 +256,14 @@ function assemble(kind: TargetKind, settings: ScenarioSettings, s: ServerSamples
     overheadMs: { greeting: summary(c.greetingOverhead), turn: summary(c.turnOverhead) },
     server: {
       cpuMsPerCallSecond: round((end.server.cpuMs - begin.server.cpuMs) / callSeconds, 3),
+      systemMsPerCallSecond: round((end.server.systemMs - begin.server.systemMs) / callSeconds, 3),
       cpuPercent: round(serverCpu, 1),
       rssIdleMB: round(s.idle.rssKB / 1024, 1),
       rssMB: round(s.window.rssPeakKB / 1024, 1),
+      rssSteadyMB: round(s.window.rssSteadyKB / 1024, 1),
       rssPerCallKB: round((s.window.rssPeakKB - s.idle.rssKB) / Math.max(1, c.calls.started), 1),
+      rssSteadyPerCallKB: round((s.window.rssSteadyKB - s.idle.rssKB) / Math.max(1, c.calls.started), 1),
+      memory: { idle: s.idleMemory, end: s.window.memory },
       eventLoop: s.window.serverLoop,
       logLines: s.logLines,
       logTail: s.logTail,

@@ -1,13 +1,17 @@
 /** Starting the process under test: the real server as production runs it, or the reference relay. */
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RpcChild, benchModule, repoRoot, tsLoaderArgs, moduleExt } from './ipc.js';
 
-export type TargetKind = 'reference' | 'server';
-export const TARGET_KINDS: readonly TargetKind[] = ['reference', 'server'];
+/**
+ * `reference`: the reference relay (JSON); `floor`: the same relay reading and writing bytes with the bridge's fast
+ * paths and no call logic (what ws, Node and the kernel cost alone); `server`: the bridge.
+ */
+export type TargetKind = 'reference' | 'floor' | 'server';
+export const TARGET_KINDS: readonly TargetKind[] = ['reference', 'floor', 'server'];
 
 export interface TargetEnvironment {
   modelUrl: string;
@@ -39,8 +43,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function targetEnv(port: number, env: TargetEnvironment, dataDir: string): NodeJS.ProcessEnv {
+/**
+ * The `NODE_OPTIONS` production gives the server (the Dockerfile's `ENV NODE_OPTIONS=…`), so the benchmark runs it
+ * with the same V8 settings; `BENCH_NODE_OPTIONS` replaces them, to try others.
+ */
+export function productionNodeOptions(): string {
+  if (process.env.BENCH_NODE_OPTIONS !== undefined) return process.env.BENCH_NODE_OPTIONS;
+  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
+  return line?.[1] ?? '';
+}
+
+function targetEnv(kind: TargetKind, port: number, env: TargetEnvironment, dataDir: string): NodeJS.ProcessEnv {
   return {
+    ...(kind === 'server' ? { NODE_OPTIONS: productionNodeOptions() } : {}),
+    ...(kind === 'floor' ? { RELAY_BYTES: '1' } : {}),
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'development',
@@ -86,12 +102,13 @@ export async function activeCalls(target: RunningTarget): Promise<number | null>
   }
 }
 
-export async function startTarget(kind: TargetKind, env: TargetEnvironment): Promise<RunningTarget> {
+/** `settings`: more environment for the target (e.g. longer silence timers for calls that never speak). */
+export async function startTarget(kind: TargetKind, env: TargetEnvironment, settings: NodeJS.ProcessEnv = {}): Promise<RunningTarget> {
   const port = await freePort();
   const entry = kind === 'server' ? serverEntry() : benchModule('launch-reference-relay');
   const probe = pathToFileURL(benchModule('loop-probe')).href;
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
-  const child = RpcChild.spawnNode(kind, entry, { env: targetEnv(port, env, dataDir), nodeArgs: [...tsLoaderArgs, '--import', probe] });
+  const child = RpcChild.spawnNode(kind, entry, { env: { ...targetEnv(kind, port, env, dataDir), ...settings }, nodeArgs: [...tsLoaderArgs, '--import', probe] });
   const target: RunningTarget = { kind, port, process: child, streamUrl: `ws://127.0.0.1:${port}/ws/twilio`, dataDir };
   try {
     await waitHealthy(target);

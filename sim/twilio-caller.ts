@@ -202,9 +202,9 @@ export class SimCall {
     this.digitsSent.push({ name: digit, at: this.clock.now() });
   }
 
-  /** Sends anything as-is, for malformed-input tests (a Buffer goes as a binary frame). */
-  sendRaw(data: string | Buffer): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data, { binary: Buffer.isBuffer(data) });
+  /** Sends anything as-is, for malformed-input tests (a Buffer goes as a binary frame, or as a text frame `asText`). */
+  sendRaw(data: string | Buffer, asText = false): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data, { binary: Buffer.isBuffer(data) && !asText });
   }
 
   /**

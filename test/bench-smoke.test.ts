@@ -11,9 +11,13 @@ import { silence, tone } from '../sim/audio.js';
 import { runBench, type BenchRun } from '../bench/bench.js';
 import { LatencyHistogram } from '../bench/latency-histogram.js';
 import { DEFAULT_OPTIONS, OptionsError, parseBenchOptions, rampSecondsFor } from '../bench/options.js';
-import { capacityOf, cpuRatios, marginalRssPerCallKB, textReport } from '../bench/report.js';
+import { benchOrgs } from '../bench/bench-org.js';
+import { textReport } from '../bench/report.js';
+import { parseOrgConfig } from '../src/main-app/org-config.js';
+import { capacityOf, cpuRatios, marginalRssPerCallKB, medianCpuRatios, summaries, targetChecks } from '../bench/verdicts.js';
 import type { ScenarioResult } from '../bench/scenario.js';
 import { SequenceTracker } from '../bench/sequence-tracker.js';
+import { productionNodeOptions } from '../bench/targets.js';
 import { STAMP_BYTES, elapsedUs, emptyStamp, readStamp, readStampBase64, stampBase64, writeStamp, type Stamp } from '../bench/stamp.js';
 
 const sample: Stamp = { timeUs: 0xfedcba98, callId: 513, seq: 65535, extra: 1234, flags: 3 };
@@ -92,6 +96,30 @@ describe('sequence tracker', () => {
   });
 });
 
+describe("the benchmark's restaurant", () => {
+  it('is a valid org with no call cap of its own, so every one of the N calls is taken', () => {
+    const org = benchOrgs()[DEFAULT_OPTIONS.orgId];
+    const parsed = parseOrgConfig(org);
+    expect(parsed.ok).toBe(true);
+    expect(parsed.ok && parsed.config.maxConcurrentCalls).toBeUndefined();
+  });
+});
+
+describe('the server under test', () => {
+  it("runs with production's NODE_OPTIONS, read from the Dockerfile, unless BENCH_NODE_OPTIONS replaces them", () => {
+    const saved = process.env.BENCH_NODE_OPTIONS;
+    try {
+      delete process.env.BENCH_NODE_OPTIONS;
+      expect(productionNodeOptions()).toBe('--max-semi-space-size=2');
+      process.env.BENCH_NODE_OPTIONS = '';
+      expect(productionNodeOptions()).toBe('');
+    } finally {
+      if (saved === undefined) delete process.env.BENCH_NODE_OPTIONS;
+      else process.env.BENCH_NODE_OPTIONS = saved;
+    }
+  });
+});
+
 describe('bench options', () => {
   it('reads flags, lets flags win over the environment, and sorts the sweep', () => {
     const o = parseBenchOptions(['--n', '500,50', '--seconds', '7', '--targets', 'server'], { BENCH_N: '9', BENCH_WARMUP_SECONDS: '0' })!;
@@ -100,6 +128,13 @@ describe('bench options', () => {
     expect(o.targets).toEqual(['server']);
     expect(o.warmupSeconds).toBe(0);
     expect(rampSecondsFor(o, 500)).toBe(5);
+  });
+
+  it('repeats each N a given number of times', () => {
+    expect(parseBenchOptions(['--repeat', '3'], {})!.repeat).toBe(3);
+    expect(parseBenchOptions([], { BENCH_REPEAT: '2' })!.repeat).toBe(2);
+    expect(parseBenchOptions([], {})!.repeat).toBe(1);
+    expect(() => parseBenchOptions(['--repeat', '0'], {})).toThrow(/--repeat/);
   });
 
   it('has a quick mode and a help answer', () => {
@@ -148,12 +183,60 @@ describe('bench verdicts', () => {
   });
 });
 
+/** A run at N = 200 with the figures the targets look at. */
+function measured(target: ScenarioResult['target'], run: number, f: { cpu: number; p99: number; steadyKB: number; lost?: number }): ScenarioResult {
+  const latency = { count: 1000, p50Ms: 0.5, p99Ms: f.p99, maxMs: f.p99 * 2 };
+  const frames = { sent: 100, delivered: 100 - (f.lost ?? 0), lost: f.lost ?? 0, duplicated: 0, unstamped: 0 };
+  return {
+    target,
+    calls: 200,
+    run,
+    callsStarted: 200,
+    withinBudget: true,
+    notes: [],
+    latencyMs: { callerToModel: latency, modelToCaller: latency },
+    frames: { callerToModel: frames, modelToCaller: frames },
+    server: { cpuMsPerCallSecond: f.cpu, systemMsPerCallSecond: f.cpu / 2, rssMB: 100, rssPerCallKB: f.steadyKB + 20, rssSteadyPerCallKB: f.steadyKB },
+  } as unknown as ScenarioResult;
+}
+
+describe('the targets at N = 200, over interleaved runs', () => {
+  const runs = [
+    measured('reference', 0, { cpu: 3, p99: 2, steadyKB: 150 }),
+    measured('server', 0, { cpu: 2.1, p99: 3, steadyKB: 90 }),
+    measured('server', 1, { cpu: 1.5, p99: 3.5, steadyKB: 95 }),
+    measured('reference', 1, { cpu: 2, p99: 2.5, steadyKB: 140 }),
+    measured('reference', 2, { cpu: 2.5, p99: 2, steadyKB: 145 }),
+    measured('server', 2, { cpu: 2.4, p99: 9, steadyKB: 99 }),
+  ];
+
+  it('pairs each run with itself and takes the median of the ratios', () => {
+    expect(cpuRatios(runs).map((r) => [r.run, r.ratio])).toEqual([
+      [0, 0.7],
+      [1, 0.75],
+      [2, 0.96],
+    ]);
+    expect(medianCpuRatios(cpuRatios(runs))).toEqual([{ calls: 200, runs: 3, medianOfRuns: 0.75, ofMedians: 0.84 }]);
+  });
+
+  it('checks CPU, both memory measures, p99 against the relay and lost frames on the medians', () => {
+    const medians = summaries(runs);
+    expect(medians.find((s) => s.target === 'server')).toMatchObject({ runs: 3, cpuMsPerCallSecond: 2.1, p99CallerToModelMs: 3.5, rssSteadyPerCallKB: 95, lost: 0 });
+    const checks = targetChecks(medians, medianCpuRatios(cpuRatios(runs)), 80);
+    expect(checks.map((c) => c.pass)).toEqual([true, true, true, true, true, true]);
+    expect(targetChecks(medians, medianCpuRatios(cpuRatios(runs)), null)[1]).toMatchObject({ pass: false, measured: 'not measured (needs two N)' });
+    const worse = summaries([runs[0]!, runs[1]!, measured('server', 1, { cpu: 1.5, p99: 3.5, steadyKB: 125 }), ...runs.slice(3, 5), measured('server', 2, { cpu: 2.4, p99: 9, steadyKB: 130, lost: 1 })]);
+    const failed = targetChecks(worse, medianCpuRatios(cpuRatios(runs)), 120).filter((c) => !c.pass).map((c) => c.name);
+    expect(failed).toEqual(['memory per call, slope of peak RSS over N', 'memory per call, steady RSS − idle ÷ N (median of 3 runs)', 'frames lost or duplicated (every run)']);
+  });
+});
+
 describe('npm run bench at N=2', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
   let run: BenchRun;
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('measures the reference relay and the real server, and writes JSON + Markdown', async () => {
+  it('measures the reference relay, the byte relay (floor) and the real server, and writes JSON + Markdown', async () => {
     run = await runBench({
       ...DEFAULT_OPTIONS,
       counts: [2],
@@ -165,10 +248,12 @@ describe('npm run bench at N=2', () => {
       model: { greetingMs: 500, replyMs: 500, thinkMs: 20 },
       drainMs: 800,
       outDir,
+      targets: ['reference', 'floor', 'server'],
     });
     const { report, files } = run;
     expect(report.scenarios.map((s) => [s.target, s.calls])).toEqual([
       ['reference', 2],
+      ['floor', 2],
       ['server', 2],
     ]);
     for (const s of report.scenarios) {
@@ -192,16 +277,18 @@ describe('npm run bench at N=2', () => {
       expect(s.server.rssIdleMB, s.target).toBeGreaterThan(0);
     }
     expect(report.cpuRatios).toHaveLength(1);
+    expect(report.floorCpuRatios).toHaveLength(1);
     expect(report.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(report.capacity).sort()).toEqual(['reference', 'server']);
+    expect(Object.keys(report.capacity).sort()).toEqual(['floor', 'reference', 'server']);
 
     expect(files).toHaveLength(2);
     for (const file of files) expect(existsSync(file)).toBe(true);
     const json = JSON.parse(readFileSync(files.find((f) => f.endsWith('.json'))!, 'utf8')) as typeof report;
-    expect(json.scenarios).toHaveLength(2);
+    expect(json.scenarios).toHaveLength(3);
     const markdown = readFileSync(files.find((f) => f.endsWith('.md'))!, 'utf8');
     expect(markdown).toContain('| reference | 2 |');
     expect(markdown).toContain('| server | 2 |');
+    expect(markdown).toContain('| floor | 2 |');
     expect(textReport(report)).toContain('CPU per call at N=2');
   }, 120_000);
 });

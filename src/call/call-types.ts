@@ -35,9 +35,12 @@ export interface CallContext {
   language?: string | undefined;
 }
 
+/** A text message for the media stream: a string, or its UTF-8 bytes (sent as a text frame, never changed after). */
+export type OutboundFrame = string | Buffer;
+
 /** The call's media stream (a Twilio Media Streams socket). */
 export interface TwilioPort {
-  send(frame: string): void;
+  send(frame: OutboundFrame): void;
   close(code: number, reason: string): void;
 }
 
@@ -54,7 +57,7 @@ export interface CallControl {
 /** The caller's side of a call: its media stream, and control of the call itself where there is any. */
 export interface CallLine {
   /** Hot path: a frame for the media stream (media, mark, clear). */
-  send(frame: string): void;
+  send(frame: OutboundFrame): void;
   /** Ends the call from our side: the phone hangs up (after `apology` is spoken, when given), then the stream closes. Never rejects. */
   hangUp(reason: EndReason, apology?: string): Promise<void>;
   /** Closes the stream only: the call itself goes on elsewhere (transferred). */

@@ -1,11 +1,11 @@
-import { base64ByteLength } from '../audio.js';
 import type { Clock } from '../clock.js';
 import { waitAtMost } from '../lib/timing.js';
 import type { Logger } from '../logger.js';
 import { mulawSilence, silenceGapBytes } from '../twilio/caller-gap.js';
+import { base64Size } from '../twilio/json-bytes.js';
 import type { CallObserver, TwilioPort } from './call-types.js';
 import { Floor } from './floor.js';
-import type { ModelPort, ModelPortEvent, ResponseProblem, ResponsePurpose } from './model-port.js';
+import type { Base64Audio, ModelPort, ModelPortEvent, ResponseProblem, ResponsePurpose } from './model-port.js';
 import type { ResponseRequest } from './response-queue.js';
 import type { FinishedTool, RoundEnd, ToolRound } from './tool-round.js';
 import { Transcript } from './transcript.js';
@@ -126,22 +126,24 @@ export class Conversation {
   }
 
   /**
-   * Hot path: a caller frame (base64 μ-law) stamped `timestampMs`. When Twilio's stamps jump (a stalled edge), the
-   * gap is filled with μ-law silence first (bounded), so the model's turn detection sees the time pass.
+   * Hot path: a caller frame (base64 μ-law, as a string or as bytes that are valid only during this call) stamped
+   * `timestampMs`. When Twilio's stamps jump (a stalled edge), the gap is filled with μ-law silence first (bounded),
+   * so the model's turn detection sees the time pass.
    */
-  callerAudio(payload: string, timestampMs?: number): void {
+  callerAudio(payload: Base64Audio, timestampMs?: number): void {
     if (timestampMs !== undefined) {
       const gap = silenceGapBytes(this.lastStamp, timestampMs, this.lastFrameBytes);
       this.lastStamp = timestampMs;
-      this.lastFrameBytes = base64ByteLength(payload);
-      if (gap > 0) this.callerAudio(mulawSilence(gap).base64);
+      this.lastFrameBytes = base64Size(payload);
+      if (gap > 0) this.callerAudio(typeof payload === 'string' ? mulawSilence(gap).base64 : mulawSilence(gap).base64Bytes);
     }
     if (this.port) return this.port.appendAudio(payload);
     if (this.buffered.length >= this.maxBufferedFrames) {
       this.buffered.shift();
       this.droppedFrames++;
     }
-    this.buffered.push(payload);
+    // Kept as a string: the bytes are a view into a frame that is not ours to keep.
+    this.buffered.push(typeof payload === 'string' ? payload : payload.toString('latin1'));
   }
 
   /** Every model event but `error` and `closed`, which are the call's. */

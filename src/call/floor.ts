@@ -1,9 +1,9 @@
-import { base64ByteLength } from '../audio.js';
 import type { Clock } from '../clock.js';
 import { Waiters } from '../lib/waiters.js';
-import { TwilioEncoder } from '../twilio/messages.js';
+import { base64Size } from '../twilio/json-bytes.js';
+import { TwilioFrameBuilder } from '../twilio/outbound-frames.js';
 import type { CallObserver, TwilioPort } from './call-types.js';
-import type { ResponsePurpose, ResponseStatus } from './model-port.js';
+import type { Base64Audio, ResponsePurpose, ResponseStatus } from './model-port.js';
 import { PlaybackLedger, type Truncation } from './playback-ledger.js';
 import { ResponseQueue, type ResponseRequest } from './response-queue.js';
 import { TurnLatency, type TurnSummary } from './turn-latency.js';
@@ -25,7 +25,8 @@ export class Floor {
   private readonly playedOut = new Waiters();
   private readonly responses = new ResponseQueue();
   private readonly turns: TurnLatency;
-  private readonly encoder: TwilioEncoder;
+  /** Every frame to Twilio is built as bytes, byte for byte what `TwilioEncoder` would write. */
+  private readonly frames: TwilioFrameBuilder;
   /** Responses whose audio reached Twilio. */
   private readonly spoken = new Set<string>();
   private lastSpoken: string | undefined;
@@ -36,7 +37,7 @@ export class Floor {
     clock: Clock,
     observer: CallObserver | undefined,
   ) {
-    this.encoder = new TwilioEncoder(streamSid);
+    this.frames = new TwilioFrameBuilder(streamSid);
     this.turns = new TurnLatency(clock, observer);
   }
 
@@ -55,12 +56,12 @@ export class Floor {
   }
 
   /** Hot path: forwards a chunk of the agent's audio with a mark after it (dropped when its response was interrupted). */
-  audio(responseId: string, itemId: string, contentIndex: number, base64Audio: string): void {
+  audio(responseId: string, itemId: string, contentIndex: number, audio: Base64Audio): void {
     if (this.discarded.has(responseId)) return;
-    const bytes = base64ByteLength(base64Audio);
+    const bytes = base64Size(audio);
     const mark = this.ledger.audioSent(responseId, itemId, contentIndex, bytes);
-    this.twilio.send(this.encoder.media(base64Audio));
-    this.twilio.send(this.encoder.mark(mark));
+    this.twilio.send(this.frames.media(asBytes(audio)));
+    this.twilio.send(this.frames.mark(mark));
     if (bytes > 0 && responseId !== this.lastSpoken) {
       this.lastSpoken = responseId;
       this.spoken.add(responseId);
@@ -72,12 +73,12 @@ export class Floor {
   audioDone(responseId: string, itemId: string, contentIndex: number): void {
     if (this.discarded.has(responseId)) return;
     const mark = this.ledger.audioDone(responseId, itemId, contentIndex);
-    if (mark) this.twilio.send(this.encoder.mark(mark));
+    if (mark) this.twilio.send(this.frames.mark(mark));
   }
 
   /** Audio the bridge plays by itself (the hold cue): not the model's, so not in the ledger; `clear` still stops it. */
   cue(base64Audio: string): void {
-    this.twilio.send(this.encoder.media(base64Audio));
+    this.twilio.send(this.frames.media(asBytes(base64Audio)));
   }
 
   /** A Twilio mark echoed: the caller heard up to it. True when an item finished playing. */
@@ -130,7 +131,7 @@ export class Floor {
     if (!this.playing && !activeResponseId) return undefined;
     if (activeResponseId) this.discarded.add(activeResponseId);
     const truncations = this.ledger.interrupt();
-    this.twilio.send(this.encoder.clear);
+    this.twilio.send(this.frames.clear);
     this.playedOut.wake();
     this.turns.bargeIn();
     return { activeResponseId, truncations };
@@ -166,4 +167,9 @@ export class Floor {
   summary(): TurnSummary {
     return this.turns.summary();
   }
+}
+
+/** Base64 text is ASCII: as a string, its bytes are its latin1 encoding. */
+function asBytes(audio: Base64Audio): Buffer {
+  return typeof audio === 'string' ? Buffer.from(audio, 'latin1') : audio;
 }

@@ -22,6 +22,13 @@ export const RESPONSE_PURPOSES = [
 ] as const;
 export type ResponsePurpose = (typeof RESPONSE_PURPOSES)[number];
 
+/**
+ * Base64 μ-law as it travels between the call and a port: a string, or the base64 text's ASCII bytes (on the fast
+ * path, a view into the frame it arrived in, so the audio is never turned into a string). Either way it has been
+ * checked to be base64, so it can be re-wrapped into JSON as it is.
+ */
+export type Base64Audio = string | Buffer;
+
 /** The roles of text the bridge adds to the conversation. `system` carries the bridge's own prompts and notes. */
 export type MessageRole = 'user' | 'assistant' | 'system';
 
@@ -36,8 +43,8 @@ export interface ResponseProblem {
 }
 
 export type ModelPortEvent =
-  /** The hot path: one chunk of the agent's audio (base64 μ-law), in the order played. */
-  | { type: 'audio'; responseId: string; itemId: string; contentIndex: number; audio: string }
+  /** The hot path: one chunk of the agent's audio, in the order played (only until the listener returns, when bytes). */
+  | { type: 'audio'; responseId: string; itemId: string; contentIndex: number; audio: Base64Audio }
   | { type: 'audio-done'; responseId: string; itemId: string; contentIndex: number }
   | { type: 'speech-started' }
   /** `lagMs`: how long ago, on the audio clock of what was appended, the caller actually stopped. */
@@ -72,8 +79,8 @@ export interface ModelPort {
   readonly isOpen: boolean;
   /** Starts delivering events (and any that arrived before, for a session opened ahead of the call). */
   attach(listener: ModelPortListener): void;
-  /** Hot path: base64 μ-law of the caller, in order. */
-  appendAudio(base64: string): void;
+  /** Hot path: the caller's audio, in order (bytes are read before it returns, never kept). */
+  appendAudio(audio: Base64Audio): void;
   /** Asks the model to speak now; `prompt` is a note to the model for this moment, added to the conversation (never replacing its instructions). */
   requestResponse(purpose: ResponsePurpose, prompt?: string): void;
   cancelResponse(responseId: string): void;

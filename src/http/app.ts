@@ -14,7 +14,14 @@ export async function bridgeApp(app: FastifyInstance, opts: { deps: BridgeDeps }
   const { deps } = opts;
   await app.register(formbody);
   await app.register(websocket, {
-    options: { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false },
+    options: {
+      maxPayload: MAX_FRAME_BYTES,
+      perMessageDeflate: false,
+      // ws need not check that text frames are UTF-8: every message on these sockets is either taken by
+      // `TwilioMediaReader`, which accepts printable ASCII only, or goes through `frameText`, which refuses what is
+      // not UTF-8 before `parseTwilioMessage` sees it (`acceptMediaStream`, the one handler of every stream route).
+      skipUTF8Validation: true,
+    },
     preClose: websocketPreClose({ calls: deps.calls, lifecycle: deps.lifecycle, logger: deps.logger }),
   });
   // Answered here, inside the WebSocket plugin's context, so that an upgrade on an unknown path has its socket

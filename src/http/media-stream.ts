@@ -6,6 +6,8 @@ import type { Call } from '../call/call.js';
 import type { CallChannel, CallContext, CallLine, TwilioPort } from '../call/call-types.js';
 import type { Logger } from '../logger.js';
 import { boundedTwilioPort } from '../ops/bounded-twilio-port.js';
+import { frameText } from '../twilio/json-bytes.js';
+import { TwilioMediaReader } from '../twilio/media-frame.js';
 import { parseTwilioMessage, type TwilioStart } from '../twilio/messages.js';
 import { PeerWatch } from '../lib/peer-watch.js';
 
@@ -54,6 +56,8 @@ export function acceptMediaStream(socket: WebSocket, req: FastifyRequest, deps: 
   let waiting = true;
   const stopWaiting = () => waiting && ((waiting = false), streamGate.leave());
   let call: Call | undefined;
+  /** This call's media frames in Twilio's own form, read from the bytes (the hot path); set with the call. */
+  let media: TwilioMediaReader | undefined;
   let watch: PeerWatch | undefined;
   let done = false;
   let refusedBinary = false;
@@ -81,7 +85,13 @@ export function acceptMediaStream(socket: WebSocket, req: FastifyRequest, deps: 
       refusedBinary = true;
       return;
     }
-    const parsed = parseTwilioMessage(data.toString());
+    if (call && media) {
+      const frame = media.read(data);
+      if (frame) return call.handleTwilioMessage(frame);
+    }
+    const text = frameText(data);
+    if (text === undefined) return dropped('not UTF-8');
+    const parsed = parseTwilioMessage(text);
     if (!parsed.ok) return dropped(parsed.error);
     const msg = parsed.message;
     if (call) {
@@ -103,6 +113,7 @@ export function acceptMediaStream(socket: WebSocket, req: FastifyRequest, deps: 
     stopWaiting();
     const line = channel.line(boundedTwilioPort(socket, log, deps.maxTwilioBufferedBytes), context, deps, log);
     call = startCall(context, line, deps, log);
+    media = new TwilioMediaReader(context.streamSid);
     watch = watchStream(socket, call, deps, log);
   });
   socket.on('close', () => {

@@ -1,5 +1,7 @@
-import type { TwilioPort } from '../call/call-types.js';
+import type { OutboundFrame, TwilioPort } from '../call/call-types.js';
 import type { Logger } from '../logger.js';
+
+const TEXT_FRAME = { binary: false } as const;
 
 /** Past this much unsent data the peer is not reading (a stuck or dead Twilio edge): 1 MiB is over a minute of audio. */
 export const MAX_TWILIO_BUFFERED_BYTES = 1024 * 1024;
@@ -9,7 +11,8 @@ export interface OutboundSocket {
   readonly readyState: number;
   readonly OPEN: number;
   readonly bufferedAmount: number;
-  send(data: string): void;
+  /** A frame given as bytes goes out as a text frame all the same (`binary: false`). */
+  send(data: OutboundFrame, options: { binary: false }): void;
   close(code: number, reason: string): void;
   terminate(): void;
   /** ws's underlying net.Socket (not public API, hence optional): used only to batch writes. */
@@ -31,7 +34,7 @@ export function boundedTwilioPort(socket: OutboundSocket, logger: Logger, maxBuf
     raw?.uncork();
   };
   return {
-    send(text) {
+    send(frame) {
       if (cut || socket.readyState !== socket.OPEN) return;
       if (socket.bufferedAmount > maxBufferedBytes) {
         cut = true;
@@ -44,7 +47,7 @@ export function boundedTwilioPort(socket: OutboundSocket, logger: Logger, maxBuf
         raw.cork();
         process.nextTick(uncork);
       }
-      socket.send(text);
+      socket.send(frame, TEXT_FRAME);
     },
     close(code, reason) {
       socket.close(code, reason);

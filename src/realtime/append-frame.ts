@@ -15,19 +15,23 @@ const PLAIN_HEAD = asciiBytes(`${TYPE_HEAD},"audio":"`);
 const ID_TO_AUDIO = asciiBytes('","audio":"');
 const TAIL = asciiBytes('"}');
 
+/** The head of the frames for each prefix, shared by every builder (a call has one): prefixes are few. */
+const idHeads = new Map<string, Buffer>();
+
 export class AppendFrameBuilder {
   private readonly idHead: Buffer | undefined;
-  /** Frames built so far; the last one's event id is `<prefix><sent>`. */
+  /** The last frame's event number: its event id is `<prefix><sent>` (frames built so far, unless numbered by the caller). */
   sent = 0;
 
   constructor(readonly eventIdPrefix?: string) {
     if (eventIdPrefix === undefined) return;
     if (!isPlainAscii(eventIdPrefix)) throw new Error('eventIdPrefix must be printable ASCII without quote or backslash');
-    this.idHead = asciiBytes(`${TYPE_HEAD},"event_id":"${eventIdPrefix}`);
+    this.idHead = idHeads.get(eventIdPrefix) ?? idHeads.set(eventIdPrefix, asciiBytes(`${TYPE_HEAD},"event_id":"${eventIdPrefix}`)).get(eventIdPrefix);
   }
 
-  build(audioBase64: Uint8Array): Buffer {
-    const n = ++this.sent;
+  /** `eventNumber`: the id's number, when the caller numbers its events itself; by default the next one. */
+  build(audioBase64: Uint8Array, eventNumber = this.sent + 1): Buffer {
+    const n = (this.sent = eventNumber);
     const idHead = this.idHead;
     if (idHead === undefined) return joinBytes(PLAIN_HEAD, audioBase64, TAIL);
     const digitsEnd = idHead.length + digitCount(n);

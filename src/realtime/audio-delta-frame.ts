@@ -32,24 +32,21 @@ const TAIL = asciiBytes('"}');
 const MAX_ID_CHARS = 128;
 
 /**
- * The last id read and its bytes: consecutive deltas carry the same response and item ids, so the string is made
- * once per item instead of once per delta.
+ * The last id read: consecutive deltas carry the same response and item ids, so the string is made once per item
+ * instead of once per delta. Ids are printable ASCII (`plainString`), so each byte is one character code.
  */
 class RepeatedId {
   private text = '';
-  private bytes = Buffer.alloc(0);
 
   of(frame: Buffer, start: number, end: number): string {
-    const bytes = this.bytes;
+    const text = this.text;
     const length = end - start;
-    if (length === bytes.length) {
+    if (length === text.length) {
       let i = 0;
-      while (i < length && frame[start + i] === bytes[i]) i++;
-      if (i === length) return this.text;
+      while (i < length && frame[start + i] === text.charCodeAt(i)) i++;
+      if (i === length) return text;
     }
-    this.text = frame.toString('latin1', start, end);
-    this.bytes = Buffer.from(this.text, 'latin1');
-    return this.text;
+    return (this.text = frame.toString('latin1', start, end));
   }
 }
 
@@ -59,7 +56,12 @@ export class AudioDeltaReader {
   private readonly itemId = new RepeatedId();
 
   read(frame: Buffer): AudioDeltaFrame | undefined {
-    const c = this.cursor.reset(frame);
+    const delta = this.readFrom(this.cursor.reset(frame), frame);
+    this.cursor.release();
+    return delta;
+  }
+
+  private readFrom(c: JsonCursor, frame: Buffer): AudioDeltaFrame | undefined {
     if (!c.literal(HEAD) || !c.plainString(MAX_ID_CHARS) || !c.literal(RESPONSE_ID) || !c.plainString(MAX_ID_CHARS)) return undefined;
     const responseStart = c.start;
     const responseEnd = c.pos;

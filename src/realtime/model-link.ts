@@ -3,6 +3,7 @@ import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { PeerWatch } from '../lib/peer-watch.js';
+import { frameText } from '../twilio/json-bytes.js';
 import { encode } from './client-events.js';
 import { parseModelEvent } from './events.js';
 
@@ -28,11 +29,14 @@ export class ModelConnectError extends Error {
   }
 }
 
+const TEXT_FRAME = { binary: false } as const;
+
 /** Past this much unsent data the model socket is stuck: drop rather than grow memory without bound. */
 export const MAX_MODEL_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export interface ModelLinkHandler {
-  onMessage(text: string): void;
+  /** A text message as received: its UTF-8 bytes, not yet checked to be UTF-8 (see `frameText`). */
+  onMessage(frame: Buffer): void;
   onClose(code: number, reason: string): void;
 }
 
@@ -53,7 +57,7 @@ export type Unresponsive = 'no-pong' | 'no-response';
 /** One configured OpenAI Realtime socket. Ready (session.updated seen, μ-law both ways) once `openModelLink` resolves. */
 export class ModelLink {
   private handler: ModelLinkHandler | undefined;
-  private readonly early: string[] = [];
+  private readonly early: Buffer[] = [];
   private closeInfo: { code: number; reason: string } | undefined;
   private watch: PeerWatch | undefined;
   /** Set when the bridge cut the socket because the model stopped answering. */
@@ -68,9 +72,8 @@ export class ModelLink {
   ) {
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) return;
-      const text = data.toString();
-      if (this.handler) this.handler.onMessage(text);
-      else if (this.early.length < 256) this.early.push(text);
+      if (this.handler) this.handler.onMessage(data);
+      else if (this.early.length < 256) this.early.push(data);
     });
     socket.on('close', (code: number, reason: Buffer) => {
       this.watch?.stop();
@@ -93,19 +96,29 @@ export class ModelLink {
   /** Attaches the call; replays anything that arrived while the link waited (pre-warm). */
   attach(handler: ModelLinkHandler): void {
     this.handler = handler;
-    for (const text of this.early.splice(0)) handler.onMessage(text);
+    for (const frame of this.early.splice(0)) handler.onMessage(frame);
     if (this.closeInfo) handler.onClose(this.closeInfo.code, this.closeInfo.reason);
   }
 
   /** Sends unless the socket is closed or backed up past MAX_MODEL_BUFFERED_BYTES (then the message is dropped and counted). */
   send(text: string): boolean {
-    if (this.socket.readyState !== WebSocket.OPEN) return false;
-    if (this.socket.bufferedAmount > MAX_MODEL_BUFFERED_BYTES) {
-      this.dropped++;
-      return false;
-    }
+    if (!this.canSend()) return false;
     this.socket.send(text);
     return true;
+  }
+
+  /** `send` for a message built as bytes (the hot path: caller audio), sent as a text frame with no string in between. */
+  sendBytes(message: Buffer): boolean {
+    if (!this.canSend()) return false;
+    this.socket.send(message, TEXT_FRAME);
+    return true;
+  }
+
+  private canSend(): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    if (this.socket.bufferedAmount <= MAX_MODEL_BUFFERED_BYTES) return true;
+    this.dropped++;
+    return false;
   }
 
   /** Pings the model every `pingEveryMs`; one that misses a pong is cut (its close then reaches the call). */
@@ -147,6 +160,10 @@ export function openModelLink(opts: ModelLinkOptions): Promise<ModelLink> {
       headers: { Authorization: `Bearer ${opts.apiKey}` },
       perMessageDeflate: false,
       maxPayload: 16 * 1024 * 1024,
+      // ws need not check that text frames are UTF-8: every message is either taken by `AudioDeltaReader`, which
+      // accepts printable ASCII only, or goes through `frameText`, which refuses what is not UTF-8 before any parser
+      // sees it (in the handshake below as in `RealtimePort`). The close reason is only ever decoded with `toString`.
+      skipUTF8Validation: true,
     });
     const fail = (err: ModelConnectError) => {
       if (settled) return;
@@ -168,9 +185,12 @@ export function openModelLink(opts: ModelLinkOptions): Promise<ModelLink> {
     });
     socket.on('error', (err) => fail(new ModelConnectError(`model socket error: ${err.message}`, 'socket_error', false)));
     socket.on('close', (code) => fail(new ModelConnectError(`model socket closed (${code}) before the session was ready`, `closed_${code}`, code === 4000)));
-    socket.on('open', () => socket.send(encode(opts.sessionUpdate, 'session_update')));
+    // `once`: a listener left on the socket would keep this handshake (the session.update: instructions, tools) alive as long as the call.
+    socket.once('open', () => socket.send(encode(opts.sessionUpdate, 'session_update')));
     const onMessage = (data: Buffer) => {
-      const event = parseModelEvent(data.toString());
+      const text = frameText(data);
+      if (text === undefined) return fail(new ModelConnectError('model sent a text frame that is not UTF-8', 'invalid_utf8', false));
+      const event = parseModelEvent(text);
       if (event.type === 'error') {
         const code = event.error.code ?? event.error.type ?? 'unknown';
         fail(new ModelConnectError(`model refused the session: ${event.error.message ?? code}`, code, FATAL_MODEL_ERRORS.has(code)));

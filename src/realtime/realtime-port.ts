@@ -1,13 +1,18 @@
-import { base64ByteLength } from '../audio.js';
-import type { MessageRole, ModelPort, ModelPortListener, ResponsePurpose } from '../call/model-port.js';
+import type { Base64Audio, MessageRole, ModelPort, ModelPortListener, ResponsePurpose } from '../call/model-port.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { appendAudio, encode, functionOutput, message, outOfBandText, responseCancel, responseCreate, truncate } from './client-events.js';
+import { base64Size, frameText } from '../twilio/json-bytes.js';
+import { AppendFrameBuilder } from './append-frame.js';
+import { AudioDeltaReader } from './audio-delta-frame.js';
 import { parseModelEvent, type ModelEvent } from './events.js';
 import type { ModelLink } from './model-link.js';
 import { ServerEventTranslator, type SentRequest } from './server-events.js';
 
 const SUMMARY_PURPOSE = 'summary';
+/** Every client event's id is this and a number, appends included, so an `error` names exactly one. */
+const EVENT_ID_PREFIX = 'b';
+const NOT_UTF8: ModelEvent = { type: 'invalid', error: 'not UTF-8' };
 
 /** The close code the API uses when it will not take this client again (bad configuration). */
 const CLOSE_FATAL = 4000;
@@ -28,6 +33,8 @@ export interface LivenessSettings {
 export class RealtimePort implements ModelPort {
   private listener: ModelPortListener | undefined;
   private readonly events: ServerEventTranslator;
+  private readonly deltas = new AudioDeltaReader();
+  private readonly appends = new AppendFrameBuilder(EVENT_ID_PREFIX);
   private nextId = 0;
   private responseDeadline: TimerHandle | undefined;
   private summary: { responseId?: string; resolve(text: string | undefined): void } | undefined;
@@ -52,7 +59,7 @@ export class RealtimePort implements ModelPort {
   attach(listener: ModelPortListener): void {
     this.listener = listener;
     this.link.attach({
-      onMessage: (text) => this.serverEvent(text),
+      onMessage: (frame) => this.serverEvent(frame),
       onClose: (code, reason) => {
         this.stopDeadline();
         listener({ type: 'closed', code, reason, fatal: code === CLOSE_FATAL, expired: this.events.expired, unresponsive: this.link.unresponsive });
@@ -61,8 +68,11 @@ export class RealtimePort implements ModelPort {
     if (this.liveness) this.link.watchPings(this.liveness.clock, this.liveness.pingEveryMs, this.log);
   }
 
-  appendAudio(base64: string): void {
-    if (this.link.send(appendAudio(this.eventId(), base64))) this.events.appendedBytes += base64ByteLength(base64);
+  /** The hot path: bytes go out as a frame built from bytes (`AppendFrameBuilder`), a string as before. */
+  appendAudio(audio: Base64Audio): void {
+    const n = ++this.nextId;
+    const sent = typeof audio === 'string' ? this.link.send(appendAudio(EVENT_ID_PREFIX + n, audio)) : this.link.sendBytes(this.appends.build(audio, n));
+    if (sent) this.events.appendedBytes += base64Size(audio);
   }
 
   requestResponse(purpose: ResponsePurpose, prompt?: string): void {
@@ -136,14 +146,24 @@ export class RealtimePort implements ModelPort {
   }
 
   private eventId(): string {
-    return `b${++this.nextId}`;
+    return EVENT_ID_PREFIX + ++this.nextId;
   }
 
-  /** Every text frame from the model. Audio deltas are the hot path: passed on with no other work. */
-  private serverEvent(text: string): void {
+  /**
+   * Every text frame from the model. Audio deltas are the hot path: read from the bytes (`AudioDeltaReader`) and
+   * passed on with no other work; anything it does not take (other events, and deltas in any other form) goes
+   * through `frameText` and the full parser. A summary response is text only, so no delta is ever its.
+   */
+  private serverEvent(frame: Buffer): void {
     const emit = this.listener;
     if (!emit) return;
-    const event = parseModelEvent(text);
+    const delta = this.deltas.read(frame);
+    if (delta) {
+      emit({ type: 'audio', responseId: delta.responseId, itemId: delta.itemId, contentIndex: delta.contentIndex, audio: delta.delta });
+      return;
+    }
+    const text = frameText(frame);
+    const event = text === undefined ? NOT_UTF8 : parseModelEvent(text);
     if (this.summary && this.summaryEvent(event)) return;
     if (event.type === 'response.output_audio.delta') {
       emit({ type: 'audio', responseId: event.response_id, itemId: event.item_id, contentIndex: event.content_index, audio: event.delta });

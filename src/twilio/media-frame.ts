@@ -1,5 +1,5 @@
-import { asciiBytes, base64DecodedBytes, JsonCursor } from './json-bytes.js';
-import { MAX_MEDIA_PAYLOAD_CHARS } from './messages.js';
+import { asciiBytes, base64DecodedBytes, JsonCursor, ownedBytes } from './json-bytes.js';
+import { MAX_MEDIA_PAYLOAD_CHARS, type TwilioMedia } from './messages.js';
 
 /**
  * The inbound `media` message read straight from the received bytes: 50 a second per call, so no `JSON.parse` and
@@ -14,7 +14,7 @@ import { MAX_MEDIA_PAYLOAD_CHARS } from './messages.js';
  * undefined and the caller hands the text to `parseTwilioMessage`, which then decides. What `read` accepts, the
  * full parser accepts with the same payload and stream.
  */
-export interface InboundMedia {
+export interface InboundMedia extends TwilioMedia {
   /** The base64 text of `media.payload`, a view into the received frame (no copy). */
   payload: Buffer;
   /** Bytes of μ-law the payload decodes to (8 per millisecond), from its length and padding. */
@@ -36,14 +36,18 @@ export class TwilioMediaReader {
   private readonly mediaFirstClose: Buffer;
   private readonly sidFirstOpen: Buffer;
 
-  constructor(streamSid: string) {
+  constructor(private readonly streamSid: string) {
     const sid = JSON.stringify(streamSid);
-    this.mediaFirstClose = Buffer.from(`"},"streamSid":${sid}}`, 'utf8');
-    this.sidFirstOpen = Buffer.from(`","streamSid":${sid},"media":{"track":"inbound","chunk":"`, 'utf8');
+    [this.mediaFirstClose, this.sidFirstOpen] = ownedBytes(`"},"streamSid":${sid}}`, `","streamSid":${sid},"media":{"track":"inbound","chunk":"`);
   }
 
   read(frame: Buffer): InboundMedia | undefined {
-    const c = this.cursor.reset(frame);
+    const media = this.readFrom(this.cursor.reset(frame), frame);
+    this.cursor.release();
+    return media;
+  }
+
+  private readFrom(c: JsonCursor, frame: Buffer): InboundMedia | undefined {
     if (!c.literal(HEAD) || !c.digits()) return undefined;
     const mediaFirst = c.literal(MEDIA_FIRST_OPEN);
     if (!mediaFirst && !c.literal(this.sidFirstOpen)) return undefined;
@@ -53,6 +57,12 @@ export class TwilioMediaReader {
     const payloadStart = c.start;
     const payloadEnd = c.pos;
     if (!c.literal(mediaFirst ? this.mediaFirstClose : SID_FIRST_CLOSE) || !c.atEnd) return undefined;
-    return { payload: frame.subarray(payloadStart, payloadEnd), audioBytes: base64DecodedBytes(frame, payloadStart, payloadEnd), timestampMs };
+    return {
+      event: 'media',
+      streamSid: this.streamSid,
+      payload: frame.subarray(payloadStart, payloadEnd),
+      audioBytes: base64DecodedBytes(frame, payloadStart, payloadEnd),
+      timestampMs,
+    };
   }
 }

@@ -58,8 +58,11 @@ export type TwilioControlMessage = z.infer<typeof controlSchema>;
 export interface TwilioMedia {
   event: 'media';
   streamSid: string;
-  /** base64 μ-law, checked to be base64 of a bounded size */
-  payload: string;
+  /**
+   * base64 μ-law, checked to be base64 of a bounded size: a string from `parseTwilioMessage`, or the base64 text's
+   * bytes from `TwilioMediaReader` (a view into the received frame, valid while the message is handled).
+   */
+  payload: string | Buffer;
   /** `media.timestamp`: ms since the stream started, when Twilio sent a number (gaps in it are lost audio). */
   timestampMs?: number | undefined;
 }

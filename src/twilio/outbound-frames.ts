@@ -1,4 +1,4 @@
-import { asciiBytes, isPlainAscii, joinBytes, wrapInPlace } from './json-bytes.js';
+import { asciiBytes, isPlainAscii, joinBytes, ownedBytes, wrapInPlace } from './json-bytes.js';
 
 /**
  * Twilio `media`, `mark` and `clear` messages built from bytes, byte for byte what `TwilioEncoder` writes (exactly
@@ -8,7 +8,6 @@ import { asciiBytes, isPlainAscii, joinBytes, wrapInPlace } from './json-bytes.j
  * is never written to once returned: `media` and `mark` return new buffers, `mediaInPlace` writes over the received
  * model frame, which is not used again.
  */
-const QUOTE = asciiBytes('"');
 /** Closes the string, then the inner and the outer object. */
 const STRING_TAIL = asciiBytes('"}}');
 const OBJECTS_TAIL = asciiBytes('}}');
@@ -22,10 +21,13 @@ export class TwilioFrameBuilder {
 
   constructor(streamSid: string) {
     const sid = JSON.stringify(streamSid);
-    this.mediaHead = Buffer.from(`{"event":"media","streamSid":${sid},"media":{"payload":"`, 'utf8');
-    this.markHead = Buffer.from(`{"event":"mark","streamSid":${sid},"mark":{"name":`, 'utf8');
-    this.markHeadQuoted = Buffer.concat([this.markHead, QUOTE]);
-    this.clear = Buffer.from(`{"event":"clear","streamSid":${sid}}`, 'utf8');
+    const markHead = `{"event":"mark","streamSid":${sid},"mark":{"name":`;
+    [this.mediaHead, this.markHead, this.markHeadQuoted, this.clear] = ownedBytes(
+      `{"event":"media","streamSid":${sid},"media":{"payload":"`,
+      markHead,
+      `${markHead}"`,
+      `{"event":"clear","streamSid":${sid}}`,
+    );
   }
 
   /** `payload` must be base64 (`AudioDeltaReader` and `isWrappablePayload` check it). */

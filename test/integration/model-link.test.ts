@@ -46,6 +46,19 @@ describe('openModelLink', () => {
     expect(err).toMatchObject({ code: 'unknown_parameter' });
   });
 
+  it('fails the handshake on a text frame that is not UTF-8 (the socket leaves that check to the bridge)', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    closeAll.push(() => new Promise<void>((r) => wss.close(() => r())));
+    wss.on('connection', (ws: WebSocket) => {
+      ws.on('message', () => ws.send(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]), { binary: false }));
+    });
+    await new Promise((r) => wss.once('listening', r));
+    const { port } = wss.address() as AddressInfo;
+    const err = await openModelLink({ url: `ws://127.0.0.1:${port}/v1/realtime`, model: 'm', apiKey: 'k', sessionUpdate: update, clock: systemClock, logger, timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelConnectError);
+    expect(err).toMatchObject({ code: 'invalid_utf8', fatal: false });
+  });
+
   it('drops instead of buffering without bound when the model stops reading', async () => {
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     closeAll.push(

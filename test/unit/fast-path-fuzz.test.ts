@@ -105,7 +105,7 @@ describe('fast paths against the full parsers (fuzz)', () => {
       frame: twilioFrame,
       full: parseTwilioMessage,
       fast: (frame) => reader.read(frame),
-      asFull: (fast) => ({ ok: true, message: { event: 'media', streamSid: SID, payload: fast.payload.toString('latin1'), timestampMs: fast.timestampMs } }),
+      asFull: (fast) => ({ ok: true, message: { event: fast.event, streamSid: fast.streamSid, payload: fast.payload.toString('latin1'), timestampMs: fast.timestampMs } }),
       accepts: (full) => full.ok,
       checkFast: (fast, full, _frame, text) => {
         const payload = (full as { message: { payload: string } }).message.payload;

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { OutboundFrame } from '../../src/call/call-types.js';
 import { createLogger } from '../../src/logger.js';
 import { boundedTwilioPort, type OutboundSocket } from '../../src/ops/bounded-twilio-port.js';
 
@@ -7,10 +8,10 @@ class FakeSocket implements OutboundSocket {
   readonly OPEN = 1;
   readyState = 1;
   bufferedAmount = 0;
-  sent: string[] = [];
+  sent: OutboundFrame[] = [];
   terminated = 0;
   closed: Array<[number, string]> = [];
-  send(data: string): void {
+  send(data: OutboundFrame, _options: { binary: false }): void {
     this.sent.push(data);
   }
   close(code: number, reason: string): void {
@@ -58,6 +59,18 @@ describe('boundedTwilioPort', () => {
     expect(errors[0]!.bufferedBytes).toBe(1001);
   });
 
+  it('sends a frame given as bytes as it is, as a text frame', () => {
+    const socket = new FakeSocket();
+    const options: Array<{ binary: boolean }> = [];
+    const send = socket.send.bind(socket);
+    socket.send = (data, opts) => (options.push(opts), send(data, opts));
+    const frame = Buffer.from('{"event":"clear","streamSid":"MZ1"}');
+    boundedTwilioPort(socket, capturingLogger().logger).send(frame);
+    expect(socket.sent).toEqual([frame]);
+    expect(socket.sent[0]).toBe(frame);
+    expect(options).toEqual([{ binary: false }]);
+  });
+
   it('sends nothing on a socket that is not open, and passes close through', () => {
     const socket = new FakeSocket();
     const port = boundedTwilioPort(socket, capturingLogger().logger);
@@ -74,9 +87,9 @@ describe('boundedTwilioPort', () => {
       _socket: { cork: () => calls.push('cork'), uncork: () => calls.push('uncork') },
     });
     const send = socket.send.bind(socket);
-    socket.send = (data: string) => {
-      calls.push(`send ${data}`);
-      send(data);
+    socket.send = (data, options) => {
+      calls.push(`send ${data.toString()}`);
+      send(data, options);
     };
     const port = boundedTwilioPort(socket, capturingLogger().logger, 1000);
     port.send('media');

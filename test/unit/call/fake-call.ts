@@ -3,8 +3,8 @@
  * journal so tests can assert the order of what went to Twilio and to the model.
  */
 import { Call } from '../../../src/call/call.js';
-import type { CallLine, CallObserver, CallSettings, CallSetup, EndReason, OrderingSession } from '../../../src/call/call-types.js';
-import type { MessageRole, ModelPort, ModelPortEvent, ModelPortListener, ResponsePurpose } from '../../../src/call/model-port.js';
+import type { CallLine, CallObserver, CallSettings, CallSetup, EndReason, OrderingSession, OutboundFrame } from '../../../src/call/call-types.js';
+import type { Base64Audio, MessageRole, ModelPort, ModelPortEvent, ModelPortListener, ResponsePurpose } from '../../../src/call/model-port.js';
 import { ManualClock } from '../../../src/clock.js';
 import { createLogger } from '../../../src/logger.js';
 
@@ -33,8 +33,9 @@ export class FakeModelPort implements ModelPort {
     this.listener?.(event);
   }
 
-  appendAudio(base64: string): void {
-    this.appended.push(base64);
+  /** Kept as base64 strings, however the audio came (bytes are only valid during the call). */
+  appendAudio(audio: Base64Audio): void {
+    this.appended.push(typeof audio === 'string' ? audio : audio.toString('latin1'));
   }
 
   requestResponse(purpose: ResponsePurpose, prompt?: string): void {
@@ -80,8 +81,8 @@ export class FakeLine implements CallLine {
 
   constructor(private readonly journal: Journal) {}
 
-  send(frame: string): void {
-    const parsed = JSON.parse(frame) as FakeLine['frames'][number];
+  send(frame: OutboundFrame): void {
+    const parsed = JSON.parse(frame.toString()) as FakeLine['frames'][number];
     this.frames.push(parsed);
     this.journal.push(`twilio:${parsed.event}${parsed.mark ? ` ${parsed.mark.name}` : ''}`);
   }
