@@ -141,8 +141,11 @@ export class RpcChild {
     });
   }
 
-  /** SIGTERM, then SIGKILL if the child is still there after `graceMs`. */
-  async stop(graceMs = 3000): Promise<void> {
+  /**
+   * SIGTERM, then SIGKILL if the child is still there after `graceMs`. A profiled child gets longer: its profile is
+   * written only on a clean exit, and the server drains first (after-call summaries and records).
+   */
+  async stop(graceMs = process.env.BENCH_PROFILE_DIR ? 30_000 : 3000): Promise<void> {
     if (!this.alive) return;
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
