@@ -13,6 +13,13 @@ RUN npm run build
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# jemalloc instead of glibc's malloc. Node allocates a 64 KiB buffer for every socket read and shrinks it to the
+# bytes read; with ~50 reads a second per call, glibc leaves the heap fragmented and never gives the pages back, and
+# memory per call under load measured about half with jemalloc (README, Capacity). Linked to one path whatever the
+# architecture.
+RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2 && rm -rf /var/lib/apt/lists/* \
+  && ln -s "$(dpkg -L libjemalloc2 | grep '/libjemalloc.so.2$')" /usr/local/lib/libjemalloc.so.2
+ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force

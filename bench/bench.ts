@@ -8,7 +8,7 @@ import { RpcChild, repoRoot } from './ipc.js';
 import { rampSecondsFor, type BenchOptions } from './options.js';
 import { machineInfo, markdownReport, type BenchReport, type ScenarioFailure } from './report.js';
 import { runScenario, type ScenarioResult, type ScenarioSettings } from './scenario.js';
-import { productionNodeOptions } from './targets.js';
+import { benchAllocator, productionNodeOptions } from './production-env.js';
 import { capacityOf, cpuRatios, marginalRssPerCallKB, medianCpuRatios, summaries, targetChecks } from './verdicts.js';
 
 export const BENCH_API_KEY = 'sk-bench-standin';
@@ -54,6 +54,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     machine,
     options,
     serverNodeOptions: productionNodeOptions(),
+    allocator: benchAllocator().description,
     scenarios,
     failures,
     capacity: Object.fromEntries(options.targets.map((t) => [t, capacityOf(scenarios, t)])),

@@ -28,6 +28,8 @@ export interface BenchReport {
   options: BenchOptions;
   /** The server's NODE_OPTIONS (production's, from the Dockerfile, unless BENCH_NODE_OPTIONS replaced them). */
   serverNodeOptions: string;
+  /** The memory allocator every target ran with (production's jemalloc when installed here). */
+  allocator: string;
   scenarios: ScenarioResult[];
   /** Scenarios that could not be run (a process died, calls could not start…). */
   failures: ScenarioFailure[];
@@ -145,7 +147,7 @@ function machineLine(report: BenchReport): string {
   const m = report.machine;
   const load = m.loadAtStart?.length ? `; load average ${m.loadAtStart.join(', ')} at the start` : '';
   const flags = report.serverNodeOptions ? ` The server ran with NODE_OPTIONS="${report.serverNodeOptions}".` : '';
-  return `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}${load}. The load generator and the stand-ins run on the same machine.${flags}`;
+  return `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}${load}. The load generator and the stand-ins run on the same machine.${flags} Allocator: ${report.allocator}.`;
 }
 
 export function textReport(report: BenchReport): string {

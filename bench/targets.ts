@@ -1,10 +1,11 @@
 /** Starting the process under test: the real server as production runs it, or the reference relay. */
 import { createServer } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RpcChild, benchModule, repoRoot, tsLoaderArgs, moduleExt } from './ipc.js';
+import { benchAllocator, productionNodeOptions } from './production-env.js';
 
 /**
  * `reference`: the reference relay (JSON); `floor`: the same relay reading and writing bytes with the bridge's fast
@@ -43,19 +44,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * The `NODE_OPTIONS` production gives the server (the Dockerfile's `ENV NODE_OPTIONS=…`), so the benchmark runs it
- * with the same V8 settings; `BENCH_NODE_OPTIONS` replaces them, to try others.
- */
-export function productionNodeOptions(): string {
-  if (process.env.BENCH_NODE_OPTIONS !== undefined) return process.env.BENCH_NODE_OPTIONS;
-  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
-  return line?.[1] ?? '';
-}
+const allocator = benchAllocator();
 
 function targetEnv(kind: TargetKind, port: number, env: TargetEnvironment, dataDir: string): NodeJS.ProcessEnv {
   return {
     ...(kind === 'server' ? { NODE_OPTIONS: productionNodeOptions() } : {}),
+    ...(allocator.preload ? { LD_PRELOAD: allocator.preload } : {}),
     ...(kind === 'floor' ? { RELAY_BYTES: '1' } : {}),
     PATH: process.env.PATH,
     HOME: process.env.HOME,

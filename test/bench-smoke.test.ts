@@ -17,7 +17,7 @@ import { parseOrgConfig } from '../src/main-app/org-config.js';
 import { capacityOf, cpuRatios, marginalRssPerCallKB, medianCpuRatios, summaries, targetChecks } from '../bench/verdicts.js';
 import type { ScenarioResult } from '../bench/scenario.js';
 import { SequenceTracker } from '../bench/sequence-tracker.js';
-import { productionNodeOptions } from '../bench/targets.js';
+import { benchAllocator, productionNodeOptions } from '../bench/production-env.js';
 import { STAMP_BYTES, elapsedUs, emptyStamp, readStamp, readStampBase64, stampBase64, writeStamp, type Stamp } from '../bench/stamp.js';
 
 const sample: Stamp = { timeUs: 0xfedcba98, callId: 513, seq: 65535, extra: 1234, flags: 3 };
@@ -116,6 +116,26 @@ describe('the server under test', () => {
     } finally {
       if (saved === undefined) delete process.env.BENCH_NODE_OPTIONS;
       else process.env.BENCH_NODE_OPTIONS = saved;
+    }
+  });
+
+  it("runs every target with production's allocator (the Dockerfile's LD_PRELOAD), found where this machine keeps it, and says when it is missing", () => {
+    const saved = process.env.BENCH_LD_PRELOAD;
+    try {
+      delete process.env.BENCH_LD_PRELOAD;
+      expect(benchAllocator((path) => path === '/usr/local/lib/libjemalloc.so.2')).toEqual({
+        preload: '/usr/local/lib/libjemalloc.so.2',
+        description: 'jemalloc as in production (/usr/local/lib/libjemalloc.so.2)',
+      });
+      expect(benchAllocator((path) => path === '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2').preload).toBe('/usr/lib/aarch64-linux-gnu/libjemalloc.so.2');
+      const missing = benchAllocator(() => false);
+      expect(missing.preload).toBeNull();
+      expect(missing.description).toMatch(/not installed here \(apt-get install libjemalloc2\)/);
+      process.env.BENCH_LD_PRELOAD = '';
+      expect(benchAllocator(() => true)).toEqual({ preload: null, description: 'glibc malloc (BENCH_LD_PRELOAD empty)' });
+    } finally {
+      if (saved === undefined) delete process.env.BENCH_LD_PRELOAD;
+      else process.env.BENCH_LD_PRELOAD = saved;
     }
   });
 });
