@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallObserver } from '../../../src/call/call-types.js';
-import { echo, fakeCall, model, settle } from './fake-call.js';
+import { echo, fakeCall, greetedCall, model, settle } from './fake-call.js';
 
 /** The greeting as two 100 ms chunks of item_1; the caller heard the first when its mark echoed. */
 async function greetingHalfHeard(options: Parameters<typeof fakeCall>[0] = {}) {
@@ -59,13 +59,7 @@ describe('Call: barge-in', () => {
   });
 
   it('does nothing when the agent is neither speaking nor answering', async () => {
-    const f = fakeCall();
-    await settle();
-    f.port.emit(model.started('r1', 'greeting'));
-    f.port.emit(model.audio('r1', 'item_1', 100));
-    f.port.emit(model.audioDone('r1', 'item_1'));
-    f.port.emit(model.done('r1'));
-    for (const mark of f.line.marks()) echo(f.call, mark);
+    const f = await greetedCall();
     f.journal.length = 0;
     f.port.emit(model.speechStarted());
     expect(f.journal).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelPortEvent } from '../../../src/call/model-port.js';
-import { echo, fakeCall, model, settle } from './fake-call.js';
+import { echo, fakeCall, hangUpWithoutWords, liveCall, model, settle } from './fake-call.js';
 
 const failed = (responseId: string, code: string, retryAfterMs?: number): ModelPortEvent => ({
   type: 'response-done',
@@ -62,14 +62,8 @@ describe('Call: responses that fail', () => {
   });
 
   it('never counts a failed goodbye as said: the call waits for the retried one to be heard', async () => {
-    const f = fakeCall({ settings: { goodbyeTimeoutMs: 60_000 } });
-    await settle();
-    f.port.emit(model.started('r0', 'greeting'));
-    f.port.emit(model.done('r0'));
-    f.port.emit(model.started('r1'));
-    f.port.emit(model.tool('r1', 'c1', 'end_call'));
-    f.port.emit(model.done('r1'));
-    await settle();
+    const f = await liveCall({ settings: { goodbyeTimeoutMs: 60_000 } });
+    await hangUpWithoutWords(f);
     f.port.emit(model.started('r2', 'goodbye'));
     f.port.emit(failed('r2', 'server_error'));
     await settle();
@@ -86,14 +80,8 @@ describe('Call: responses that fail', () => {
   });
 
   it('does not take a response the model started between our request and its refusal for ours', async () => {
-    const f = fakeCall({ settings: { goodbyeTimeoutMs: 60_000 } });
-    await settle();
-    f.port.emit(model.started('r0', 'greeting'));
-    f.port.emit(model.done('r0'));
-    f.port.emit(model.started('r1'));
-    f.port.emit(model.tool('r1', 'c1', 'end_call'));
-    f.port.emit(model.done('r1'));
-    await settle();
+    const f = await liveCall({ settings: { goodbyeTimeoutMs: 60_000 } });
+    await hangUpWithoutWords(f);
     // The goodbye was requested; the caller spoke and the model answered on its own before refusing ours.
     f.port.emit(model.started('r_vad'));
     f.port.emit({ type: 'request-refused', purpose: 'goodbye' });
@@ -102,6 +90,6 @@ describe('Call: responses that fail', () => {
     for (const mark of f.line.marks()) echo(f.call, mark);
     await settle();
     expect(f.line.hungUp).toBeUndefined();
-    expect(f.port.requests.map((r) => r.purpose)).toEqual(['greeting', 'goodbye', 'goodbye']);
+    expect(f.port.requests.map((r) => r.purpose)).toEqual(['goodbye', 'goodbye']);
   });
 });

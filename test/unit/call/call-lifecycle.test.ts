@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STREAM_SID, echo, fakeCall, model, settle } from './fake-call.js';
+import { STREAM_SID, echo, fakeCall, greetedCall, model, settle } from './fake-call.js';
 
 const media = (payload: string) => ({ event: 'media' as const, streamSid: STREAM_SID, payload });
 const timers = { silenceRepromptMs: 8000, maxReprompts: 1, maxCallMs: 600_000, wrapUpWarningMs: 60_000 };
-
-/** The greeting spoken and heard in full: the caller's turn. */
-async function greeted(options: Parameters<typeof fakeCall>[0] = {}) {
-  const f = fakeCall(options);
-  await settle();
-  f.port.emit(model.started('r0', 'greeting'));
-  f.port.emit(model.audio('r0', 'item_0', 100));
-  f.port.emit(model.audioDone('r0', 'item_0'));
-  f.port.emit(model.done('r0'));
-  for (const mark of f.line.marks()) echo(f.call, mark);
-  f.port.requests.length = 0;
-  return f;
-}
 
 describe('Call: start', () => {
   it('asks for the greeting only once the model session is confirmed, and buffers the caller meanwhile', async () => {
@@ -47,7 +34,7 @@ describe('Call: start', () => {
 
 describe('Call: gaps in caller audio', () => {
   it('fills a jump in Twilio\'s media timestamps with μ-law silence (bounded), but not jitter', async () => {
-    const f = await greeted();
+    const f = await greetedCall();
     const frame = Buffer.alloc(160, 0x7f).toString('base64');
     const stamped = (ms: number) => f.call.handleTwilioMessage({ event: 'media', streamSid: STREAM_SID, payload: frame, timestampMs: ms });
     for (const ms of [0, 20, 45, 60]) stamped(ms);
@@ -64,7 +51,7 @@ describe('Call: gaps in caller audio', () => {
 
 describe('Call: model session lost', () => {
   it('reconnects with the call so far and lets the agent answer the caller who was waiting', async () => {
-    const f = await greeted();
+    const f = await greetedCall();
     f.port.emit(model.transcript('agent', 'item_0', 'Thanks for calling!', 1));
     f.port.emit(model.transcript('caller', 'i1', 'A large margherita please', 2));
     f.port.emit(model.closed());
@@ -86,7 +73,7 @@ describe('Call: model session lost', () => {
   });
 
   it('apologises and hangs up when the session cannot be replaced (fatal close)', async () => {
-    const f = await greeted();
+    const f = await greetedCall();
     f.port.emit(model.closed(true));
     await settle();
     expect(f.replacements).toEqual([]);
@@ -95,7 +82,7 @@ describe('Call: model session lost', () => {
   });
 
   it('opens one new session, never two, when the session drops during a recycle', async () => {
-    const f = await greeted({ settings: { recycleAfterMs: 60_000 }, holdReconnects: true });
+    const f = await greetedCall({ settings: { recycleAfterMs: 60_000 }, holdReconnects: true });
     f.clock.advance(60_000);
     await settle();
     expect(f.opens()).toBe(1);
@@ -111,7 +98,7 @@ describe('Call: model session lost', () => {
   });
 
   it('recycles the session at a turn boundary, never while the agent speaks', async () => {
-    const f = await greeted({ settings: { recycleAfterMs: 60_000 } });
+    const f = await greetedCall({ settings: { recycleAfterMs: 60_000 } });
     f.port.emit(model.started('r1'));
     f.port.emit(model.audio('r1', 'item_1', 100));
     f.clock.advance(60_000);
@@ -129,7 +116,7 @@ describe('Call: model session lost', () => {
 
 describe('Call: timers', () => {
   it('reprompts after the caller stayed silent, then says goodbye and hangs up', async () => {
-    const f = await greeted({ settings: { timers } });
+    const f = await greetedCall({ settings: { timers } });
     f.clock.advance(8000);
     expect(f.port.requests.map((r) => r.purpose)).toEqual(['reprompt']);
     f.port.emit(model.started('r1', 'reprompt'));
@@ -143,7 +130,7 @@ describe('Call: timers', () => {
   });
 
   it('does not count silence while the caller speaks', async () => {
-    const f = await greeted({ settings: { timers } });
+    const f = await greetedCall({ settings: { timers } });
     f.clock.advance(7000);
     f.port.emit(model.speechStarted());
     f.clock.advance(30_000);
@@ -151,7 +138,7 @@ describe('Call: timers', () => {
   });
 
   it('warns before the maximum length and wraps up at it', async () => {
-    const f = await greeted({ settings: { timers: { ...timers, silenceRepromptMs: 1_000_000 } } });
+    const f = await greetedCall({ settings: { timers: { ...timers, silenceRepromptMs: 1_000_000 } } });
     f.port.emit(model.speechStarted());
     f.clock.advance(540_000);
     expect(f.port.requests.map((r) => r.purpose)).toEqual(['wrap-up-warning']);
@@ -167,7 +154,7 @@ describe('Call: timers', () => {
 
 describe('Call: end', () => {
   it('ends once: closes the model session, stops the timers, and reports the reason', async () => {
-    const f = await greeted({ settings: { timers } });
+    const f = await greetedCall({ settings: { timers } });
     const ended = f.call.whenEnded();
     f.call.handleTwilioMessage({ event: 'stop', sequenceNumber: '9', streamSid: STREAM_SID });
     f.call.streamClosed();
@@ -178,7 +165,7 @@ describe('Call: end', () => {
   });
 
   it('sends keypad presses other than 0 to the model as the caller\'s words', async () => {
-    const f = await greeted();
+    const f = await greetedCall();
     f.call.handleTwilioMessage({ event: 'dtmf', sequenceNumber: '5', streamSid: STREAM_SID, dtmf: { track: 'inbound_track', digit: '5' } });
     expect(f.port.messages.at(-1)).toEqual({ role: 'user', text: expect.stringContaining('5') });
     expect(f.port.requests.map((r) => r.purpose)).toEqual(['keypad']);
@@ -187,7 +174,7 @@ describe('Call: end', () => {
 
 describe('Call: what staff see and do (operator console)', () => {
   it('shows the call with its transcript in conversation order and its cart', async () => {
-    const f = await greeted();
+    const f = await greetedCall();
     f.port.emit(model.transcript('agent', 'item_2', 'That will be $14.', 3));
     f.port.emit(model.transcript('caller', 'item_1', 'One margherita', 2));
     expect(f.call.snapshot()).toEqual({
@@ -204,7 +191,7 @@ describe('Call: what staff see and do (operator console)', () => {
   });
 
   it("gives a staff note to the model as staff's (never the caller's), and keeps it for a replacement session", async () => {
-    const f = await greeted();
+    const f = await greetedCall();
     expect(f.call.whisper('The oven is backed up: quote 45 minutes.')).toBe(true);
     expect(f.port.messages.at(-1)).toEqual({ role: 'system', text: expect.stringMatching(/staff.*\n.*quote 45 minutes/s) });
     expect(f.port.requests).toEqual([]);
@@ -215,11 +202,11 @@ describe('Call: what staff see and do (operator console)', () => {
   });
 
   it('hands the call to staff on take-over, and refuses when no transfer is offered', async () => {
-    const withNumber = await greeted({ transferNumber: '+15550100' });
+    const withNumber = await greetedCall({ transferNumber: '+15550100' });
     expect(withNumber.call.takeOver()).toBe(true);
     await settle();
     expect(withNumber.port.requests.map((r) => r.purpose)).toEqual(['transfer']);
-    const without = await greeted();
+    const without = await greetedCall();
     expect(without.call.takeOver()).toBe(false);
     expect(without.call.phase).toBe('live');
   });
@@ -227,7 +214,7 @@ describe('Call: what staff see and do (operator console)', () => {
 
 describe('Call: shut down for a restart', () => {
   it('says what became of the order (here: not placed) in its last line, then hangs up once it was heard', async () => {
-    const f = await greeted();
+    const f = await greetedCall();
     const done = f.call.shutDown();
     expect(f.port.requests.map((r) => r.purpose)).toEqual(['wrap-up']);
     expect(f.port.requests[0]!.prompt).toMatch(/order was NOT placed/);

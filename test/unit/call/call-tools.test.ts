@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { echo, fakeCall, model, settle } from './fake-call.js';
-
-async function live(options: Parameters<typeof fakeCall>[0] = {}) {
-  const f = fakeCall(options);
-  await settle();
-  f.port.emit(model.started('r0', 'greeting'));
-  f.port.emit(model.done('r0'));
-  f.port.requests.length = 0;
-  f.journal.length = 0;
-  return f;
-}
+import { echo, fakeCall, hangUpWithoutWords, liveCall, model, settle } from './fake-call.js';
 
 describe('Call: one tool round, one follow-up', () => {
   it('runs every call of a response (parallel calls) and asks for exactly one follow-up after all answered', async () => {
-    const f = await live();
+    const f = await liveCall();
     f.port.emit(model.started('r1'));
     f.port.emit(model.tool('r1', 'c1', 'add_item'));
     f.port.emit(model.tool('r1', 'c2', 'get_order'));
@@ -24,7 +14,7 @@ describe('Call: one tool round, one follow-up', () => {
   });
 
   it('waits for a slow tool before the follow-up, and answers each call once', async () => {
-    const f = await live();
+    const f = await liveCall();
     f.ordering.slow.add('submit_order');
     f.port.emit(model.started('r1'));
     f.port.emit(model.tool('r1', 'c1', 'submit_order'));
@@ -38,7 +28,7 @@ describe('Call: one tool round, one follow-up', () => {
   });
 
   it('plays the hold cue while a slow tool runs and nothing else plays', async () => {
-    const f = await live();
+    const f = await liveCall();
     f.ordering.slow.add('submit_order');
     f.port.emit(model.started('r1'));
     f.port.emit(model.tool('r1', 'c1', 'submit_order'));
@@ -51,7 +41,7 @@ describe('Call: one tool round, one follow-up', () => {
   });
 
   it('answers a call action the call cannot do with ok:false and lets the model go on', async () => {
-    const f = await live();
+    const f = await liveCall();
     f.port.emit(model.started('r1'));
     f.port.emit(model.tool('r1', 'c1', 'transfer_to_staff'));
     f.port.emit(model.done('r1'));
@@ -64,7 +54,7 @@ describe('Call: one tool round, one follow-up', () => {
 
 describe('Call: end_call', () => {
   it('hangs up only once the goodbye said with it has played', async () => {
-    const f = await live();
+    const f = await liveCall();
     f.port.emit(model.started('r1'));
     f.port.emit(model.audio('r1', 'item_1', 200));
     f.port.emit(model.tool('r1', 'c1', 'end_call'));
@@ -82,11 +72,8 @@ describe('Call: end_call', () => {
   });
 
   it('asks for a goodbye when the model hung up without a word, and hangs up after it played', async () => {
-    const f = await live();
-    f.port.emit(model.started('r1'));
-    f.port.emit(model.tool('r1', 'c1', 'end_call'));
-    f.port.emit(model.done('r1'));
-    await settle();
+    const f = await liveCall();
+    await hangUpWithoutWords(f);
     expect(f.port.requests.map((r) => r.purpose)).toEqual(['goodbye']);
     f.port.emit(model.started('r2', 'goodbye'));
     f.port.emit(model.audio('r2', 'item_2', 100));
@@ -99,7 +86,7 @@ describe('Call: end_call', () => {
   });
 
   it('hangs up anyway when the goodbye never plays out (bounded wait)', async () => {
-    const f = await live({ settings: { goodbyeTimeoutMs: 3000 } });
+    const f = await liveCall({ settings: { goodbyeTimeoutMs: 3000 } });
     f.port.emit(model.started('r1'));
     f.port.emit(model.audio('r1', 'item_1', 200));
     f.port.emit(model.tool('r1', 'c1', 'end_call'));
@@ -114,7 +101,7 @@ describe('Call: end_call', () => {
 
 describe('Call: transfer_to_staff', () => {
   it('transfers after the announcement played, once the tools settled', async () => {
-    const f = await live({ transferNumber: '+15550100' });
+    const f = await liveCall({ transferNumber: '+15550100' });
     f.port.emit(model.started('r1'));
     f.port.emit(model.audio('r1', 'item_1', 100));
     f.port.emit(model.tool('r1', 'c1', 'transfer_to_staff'));
@@ -130,7 +117,7 @@ describe('Call: transfer_to_staff', () => {
   });
 
   it('apologises and hangs up when the transfer fails', async () => {
-    const f = await live({ transferNumber: '+15550100' });
+    const f = await liveCall({ transferNumber: '+15550100' });
     f.line.transfer = async () => Promise.reject(new Error('HTTP 400'));
     f.port.emit(model.started('r1'));
     f.port.emit(model.tool('r1', 'c1', 'transfer_to_staff'));

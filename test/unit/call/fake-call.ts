@@ -214,6 +214,38 @@ export const model = {
   closed: (fatal = false): ModelPortEvent => ({ type: 'closed', code: 1006, reason: '', fatal, expired: false }),
 };
 
+/** A call past a silent greeting: live, with no request or journal entry left over. */
+export async function liveCall(options: FakeCallOptions = {}) {
+  const f = fakeCall(options);
+  await settle();
+  f.port.emit(model.started('r0', 'greeting'));
+  f.port.emit(model.done('r0'));
+  f.port.requests.length = 0;
+  f.journal.length = 0;
+  return f;
+}
+
+/** The greeting spoken and heard in full: the caller's turn (no request left over). */
+export async function greetedCall(options: FakeCallOptions = {}) {
+  const f = fakeCall(options);
+  await settle();
+  f.port.emit(model.started('r0', 'greeting'));
+  f.port.emit(model.audio('r0', 'item_0', 100));
+  f.port.emit(model.audioDone('r0', 'item_0'));
+  f.port.emit(model.done('r0'));
+  for (const mark of f.line.marks()) echo(f.call, mark);
+  f.port.requests.length = 0;
+  return f;
+}
+
+/** The model calls `end_call` in response r1 without saying a word: the call then asks for a goodbye. */
+export async function hangUpWithoutWords(f: ReturnType<typeof fakeCall>): Promise<void> {
+  f.port.emit(model.started('r1'));
+  f.port.emit(model.tool('r1', 'c1', 'end_call'));
+  f.port.emit(model.done('r1'));
+  await settle();
+}
+
 /** Twilio's echo of a mark the bridge sent. */
 export function echo(call: Call, name: string): void {
   call.handleTwilioMessage({ event: 'mark', sequenceNumber: '1', streamSid: STREAM_SID, mark: { name } });
