@@ -58,7 +58,11 @@ export const USAGE = `npm run bench -- [options]
   --warmup 3            seconds between ramp-up and measuring  (env BENCH_WARMUP_SECONDS)
   --out bench/results   where JSON + Markdown go               (env BENCH_OUT)
   --quick               N=20,100 for 5 s each (about a minute)
-  --help`;
+  --help
+environment only:
+  BENCH_NODE_OPTIONS    the server's NODE_OPTIONS instead of the Dockerfile's (empty: none)
+  BENCH_LD_PRELOAD      the allocator every target preloads instead of production's jemalloc (empty: glibc malloc)
+  BENCH_PROFILE_DIR     write a V8 CPU profile of every process there`;
 
 export class OptionsError extends Error {
   override name = 'OptionsError';
