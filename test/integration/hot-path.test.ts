@@ -31,8 +31,11 @@ describe('the hot path', () => {
     const heard: Buffer[] = [];
     session.onInputAudio = (audio) => heard.push(audio);
     await call.waitForAudio(200);
+    const mediaFrames = () => twilio.mock.calls.map(([m]) => m).filter((m): m is Extract<TwilioInbound, { event: 'media' }> => m.event === 'media');
+    // Every caller frame the call takes is appended at the model, so its session sees each one arrive.
+    await session.waitUntil(() => mediaFrames().length > 5, 3000, 'six caller frames through the call');
 
-    const media = twilio.mock.calls.map(([m]) => m).filter((m): m is Extract<TwilioInbound, { event: 'media' }> => m.event === 'media');
+    const media = mediaFrames();
     expect(media.length).toBeGreaterThan(5);
     expect(media.every((m) => Buffer.isBuffer(m.payload))).toBe(true);
     const audio = model.mock.calls.map(([e]) => e).filter((e): e is Extract<ModelPortEvent, { type: 'audio' }> => e.type === 'audio');
