@@ -1,3 +1,4 @@
+import { momentParts } from '../hours/speakable-hours.js';
 import type { OrgConfig } from '../main-app/org-config.js';
 
 /**
@@ -135,7 +136,9 @@ const DEFAULT_LOCALE: Record<string, string> = {
 // ICU puts a narrow no-break space before "AM"; a plain space keeps an SMS in the GSM-7 alphabet (one segment holds 160 characters, not 70).
 export const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
+/** English as the agent says it ("noon", "6:25 PM"), so the text and the call quote the same time. */
 function localClock(language: string, at: Date, timeZone: string): string {
+  if (language === 'en') return momentParts(at, at, timeZone).clock;
   return plainSpaces(at.toLocaleTimeString(language, { timeZone, hour: 'numeric', minute: '2-digit' }));
 }
 

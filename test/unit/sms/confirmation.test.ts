@@ -29,6 +29,11 @@ describe('the confirmation text', () => {
     expect(confirmationText(org, 'ord_42', accepted(), NOW)).toMatch(/Total \$41\.50\.$/);
   });
 
+  it('says the time as the agent said it on the phone: noon, not 12:00 PM', () => {
+    // 11:35 in New York, ready 25 minutes later.
+    expect(confirmationText(org, 'ord_42', accepted(25), new Date('2026-12-03T16:35:00Z'))).toMatch(/Ready around noon\.$/);
+  });
+
   it("is written in the org's default language, in the org's time zone", () => {
     const spanish = exampleOrg((o) => {
       o.languages = ['es', 'en'];
